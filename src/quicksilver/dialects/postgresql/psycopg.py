@@ -1,0 +1,99 @@
+"""psycopg 3 (sync) for the PostgreSQL dialect: ``postgresql+psycopg://``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .base import PGDialect
+
+if TYPE_CHECKING:
+    from ...engine.url import URL
+
+_LEVELS = {
+    "READ UNCOMMITTED": "READ_UNCOMMITTED",
+    "READ COMMITTED": "READ_COMMITTED",
+    "REPEATABLE READ": "REPEATABLE_READ",
+    "SERIALIZABLE": "SERIALIZABLE",
+}
+
+
+class PGDialect_psycopg(PGDialect):
+    """psycopg 3, the default PostgreSQL driver (as in SQLAlchemy 2.1)."""
+
+    driver = "psycopg"
+    paramstyle = "pyformat"
+    supports_statement_cache = True
+    insert_executemany_returning = True
+    supports_server_side_cursors = True
+
+    @classmethod
+    def import_dbapi(cls) -> Any:
+        import psycopg
+
+        return psycopg
+
+    def create_connect_args(self, url: "URL") -> tuple[list[Any], dict[str, Any]]:
+        opts = url.translate_connect_args(username="user", database="dbname")
+        multihosts = url.query.get("host")
+        for key, value in url.query.items():
+            opts[key] = value
+        if isinstance(multihosts, tuple):
+            opts["host"] = ",".join(multihosts)
+        if "port" in opts:
+            opts["port"] = int(opts["port"])
+        return [], opts
+
+    def connect(self, *cargs: Any, **cparams: Any) -> Any:
+        return self.loaded_dbapi.connect(*cargs, **cparams)
+
+    def do_ping(self, dbapi_connection: Any) -> bool:
+        was_idle = self._is_idle(dbapi_connection)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("select 1")
+        finally:
+            cursor.close()
+        if was_idle and not dbapi_connection.autocommit:
+            dbapi_connection.rollback()
+        return True
+
+    def _is_idle(self, dbapi_connection: Any) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(dbapi_connection.info.transaction_status == TransactionStatus.IDLE)
+
+    def get_isolation_level(self, dbapi_connection: Any) -> str:
+        if dbapi_connection.autocommit:
+            return "AUTOCOMMIT"
+        was_idle = self._is_idle(dbapi_connection)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("show transaction isolation level")
+            value = cursor.fetchone()[0]
+        finally:
+            cursor.close()
+        if was_idle:
+            dbapi_connection.rollback()
+        return str(value).upper()
+
+    def get_default_isolation_level(self, dbapi_connection: Any) -> str:
+        return self.get_isolation_level(dbapi_connection)
+
+    def set_isolation_level(self, dbapi_connection: Any, level: str) -> None:
+        if level == "AUTOCOMMIT":
+            dbapi_connection.autocommit = True
+            return
+        if not self._is_idle(dbapi_connection):
+            dbapi_connection.rollback()
+        dbapi_connection.autocommit = False
+        dbapi_connection.isolation_level = getattr(
+            self.loaded_dbapi.IsolationLevel, _LEVELS[level]
+        )
+
+    def reset_isolation_level(self, dbapi_connection: Any) -> None:
+        level = self.isolation_level or self.default_isolation_level
+        if level is not None:
+            self.set_isolation_level(dbapi_connection, level)
+
+
+dialect = PGDialect_psycopg

@@ -1,0 +1,1038 @@
+"""Engine, Connection and transactions: SQLAlchemy 2.x's commit-as-you-go model.
+
+A Connection checks a DBAPI connection out of the pool on creation and gives
+it back on ``close()``.  The first statement begins a transaction implicitly
+("autobegin"); ``commit()``/``rollback()`` end it; ``begin()`` makes the
+transaction explicit and ``begin_nested()`` adds a SAVEPOINT.
+
+Driver errors are wrapped exactly once, here, at the execute boundary
+(``_handle_dbapi_exception``), into the ``quicksilver.exc`` class matching the
+driver's PEP 249 class; a disconnect invalidates the pooled connection so that
+the next checkout gets a fresh one.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from .. import exc, log
+from ..util import LRUCache, immutabledict
+from .events import ConnectionEvents
+
+if TYPE_CHECKING:
+    from ..pool import Pool
+    from .cursor import CursorResult
+    from .default import DefaultDialect, DefaultExecutionContext
+    from .url import URL
+
+_EMPTY_OPTIONS: immutabledict[str, Any] = immutabledict()
+_NO_PARAMS: list[Any] = []
+
+
+def _distill_params(params: Any) -> list[Any]:
+    """Normalise execute() parameters to a list of mappings (empty: none)."""
+    if params is None:
+        return _NO_PARAMS
+    if isinstance(params, Mapping):
+        return [params]
+    if isinstance(params, list):
+        if params and not isinstance(params[0], Mapping):
+            raise exc.ArgumentError(
+                "List argument must consist only of dictionaries; got %r"
+                % (type(params[0]).__name__,)
+            )
+        return params
+    if isinstance(params, tuple):
+        if params and isinstance(params[0], Mapping):
+            return list(params)
+    raise exc.ArgumentError(
+        "parameters must be a dictionary or a list of dictionaries, not %s"
+        % type(params).__name__
+    )
+
+
+def _distill_raw_params(params: Any) -> list[Any]:
+    """exec_driver_sql parameters: a tuple, a dict, or a list of either."""
+    if params is None:
+        return _NO_PARAMS
+    if isinstance(params, list):
+        if params and not isinstance(params[0], (Mapping, tuple, list)):
+            raise exc.ArgumentError(
+                "List argument must consist only of tuples or dictionaries"
+            )
+        return params
+    if isinstance(params, (Mapping, tuple)):
+        return [params]
+    raise exc.ArgumentError(
+        "parameters must be a tuple, a dictionary, or a list of those"
+    )
+
+
+class Connection:
+    """A checked-out DBAPI connection plus transaction state.
+
+    Mirrors ``sqlalchemy.engine.Connection``.  Not thread-safe: use one
+    Connection per thread.
+    """
+
+    __slots__ = (
+        "engine",
+        "dialect",
+        "_dbapi_connection",
+        "_transaction",
+        "_nested_transaction",
+        "_execution_options",
+        "dispatch",
+        "_has_events",
+        "_echo",
+        "_savepoint_seq",
+        "_reentrant_error",
+        "_is_disconnect",
+        "_isolation_changed",
+        "_allow_autobegin",
+        "_info",
+        "__weakref__",
+    )
+
+    _is_future = True
+
+    def __init__(
+        self,
+        engine: "Engine",
+        connection: Any = None,
+        _has_events: Optional[bool] = None,
+        _allow_revalidate: bool = True,
+        _allow_autobegin: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._transaction: Optional[RootTransaction] = None
+        self._nested_transaction: Optional[NestedTransaction] = None
+        self._execution_options = engine._execution_options
+        self.dispatch = engine.dispatch
+        self._has_events = engine._has_events if _has_events is None else _has_events
+        self._echo = engine._echo_on
+        self._savepoint_seq = 0
+        self._reentrant_error = False
+        self._is_disconnect = False
+        self._isolation_changed = False
+        self._allow_autobegin = _allow_autobegin
+        self._info: Optional[dict[str, Any]] = None
+        if connection is not None:
+            self._dbapi_connection = connection
+        else:
+            try:
+                self._dbapi_connection = engine.raw_connection()
+            except self.dialect.loaded_dbapi.Error as err:
+                Connection._handle_dbapi_exception_noconnection(err, self.dialect, engine)
+                raise  # pragma: no cover
+        if self._has_events and self.dispatch.engine_connect:
+            self.dispatch.engine_connect(self)
+
+    # -- introspection --------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} engine={self.engine!r}>"
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self._dbapi_connection is None and not self._is_disconnect
+
+    @property
+    def invalidated(self) -> bool:
+        """True if the DBAPI connection under this Connection was invalidated."""
+        fairy = self._dbapi_connection
+        if fairy is None:
+            return self._is_disconnect
+        return not fairy.is_valid
+
+    @property
+    def connection(self) -> Any:
+        """The pool's proxied DBAPI connection (reconnecting if invalidated)."""
+        if self._dbapi_connection is None:
+            try:
+                return self._revalidate_connection()
+            except self.dialect.loaded_dbapi.Error as err:
+                self._handle_dbapi_exception(err, None, None, None, None)
+        return self._dbapi_connection
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """A dict that lives as long as the underlying DBAPI connection."""
+        return self.connection.info  # type: ignore[no-any-return]
+
+    @property
+    def default_isolation_level(self) -> Optional[str]:
+        return self.dialect.default_isolation_level
+
+    def get_isolation_level(self) -> str:
+        """The isolation level the database reports for this connection now."""
+        dbapi_conn = self.connection.dbapi_connection
+        try:
+            return self.dialect.get_isolation_level(dbapi_conn)
+        except self.dialect.loaded_dbapi.Error as err:
+            self._handle_dbapi_exception(err, None, None, None, None)
+            raise  # pragma: no cover
+
+    def _revalidate_connection(self) -> Any:
+        if self._is_disconnect or self._dbapi_connection is None:
+            if self._transaction is not None and self._transaction.is_active:
+                raise exc.PendingRollbackError(
+                    "Can't reconnect until invalid transaction is rolled back.  "
+                    "Please rollback() fully before proceeding",
+                    code="8s2b",
+                )
+            if not self._is_disconnect:
+                raise exc.ResourceClosedError("This Connection is closed")
+            self._dbapi_connection = self.engine.raw_connection()
+            self._is_disconnect = False
+            return self._dbapi_connection
+        raise exc.ResourceClosedError("This Connection is closed")
+
+    # -- execution options ----------------------------------------------------
+
+    def execution_options(self, **opt: Any) -> "Connection":
+        """Set options for this connection's executions; returns self (2.x)."""
+        if "isolation_level" in opt:
+            level = opt["isolation_level"]
+            self.dialect._check_isolation_level(level)
+            if self._transaction is not None and self._transaction.is_active:
+                raise exc.InvalidRequestError(
+                    "This connection has already initialized a SQLAlchemy "
+                    "Transaction() object via begin() or autobegin; "
+                    "isolation_level may not be altered unless rollback() or "
+                    "commit() is called first."
+                )
+            self.dialect.set_isolation_level(self.connection.dbapi_connection, level)
+            self._isolation_changed = True
+        if self._has_events and self.dispatch.set_connection_execution_options:
+            self.dispatch.set_connection_execution_options(self, opt)
+        self._execution_options = self._execution_options.union(opt)
+        return self
+
+    def get_execution_options(self) -> immutabledict[str, Any]:
+        return self._execution_options
+
+    # -- transactions ---------------------------------------------------------
+
+    def _autobegin(self) -> None:
+        if self._allow_autobegin:
+            self.begin()
+
+    def begin(self) -> "RootTransaction":
+        """Begin a transaction; usable as a context manager that commits."""
+        if self._transaction is None:
+            self._transaction = RootTransaction(self)
+            return self._transaction
+        raise exc.InvalidRequestError(
+            "This connection has already initialized a SQLAlchemy "
+            "Transaction() object via begin() or autobegin; can't call begin() "
+            "here unless rollback() or commit() is called first."
+        )
+
+    def begin_nested(self) -> "NestedTransaction":
+        """Begin a SAVEPOINT, autobeginning the outer transaction if needed."""
+        if self._transaction is None:
+            self._autobegin()
+        return NestedTransaction(self)
+
+    def begin_twophase(self, xid: Any = None) -> Any:
+        raise NotImplementedError("two-phase transactions are not supported yet")
+
+    def commit(self) -> None:
+        """Commit the transaction in progress, if any (commit-as-you-go)."""
+        if self._transaction is not None:
+            self._transaction.commit()
+
+    def rollback(self) -> None:
+        """Roll back the transaction in progress, if any."""
+        if self._transaction is not None:
+            self._transaction.rollback()
+
+    def in_transaction(self) -> bool:
+        return self._transaction is not None and self._transaction.is_active
+
+    def in_nested_transaction(self) -> bool:
+        return self._nested_transaction is not None and self._nested_transaction.is_active
+
+    def get_transaction(self) -> Optional["RootTransaction"]:
+        return self._transaction
+
+    def get_nested_transaction(self) -> Optional["NestedTransaction"]:
+        return self._nested_transaction
+
+    def _begin_impl(self, transaction: "RootTransaction") -> None:
+        if self._echo:
+            if self._is_autocommit_isolation():
+                self._log_info("BEGIN (implicit; DBAPI should not BEGIN due to autocommit mode)")
+            else:
+                self._log_info("BEGIN (implicit)")
+        if self._has_events and self.dispatch.begin:
+            self.dispatch.begin(self)
+        try:
+            self.dialect.do_begin(self.connection.dbapi_connection)
+        except self.dialect.loaded_dbapi.Error as err:
+            self._handle_dbapi_exception(err, None, None, None, None)
+
+    def _commit_impl(self) -> None:
+        if self._has_events and self.dispatch.commit:
+            self.dispatch.commit(self)
+        if self._echo:
+            if self._is_autocommit_isolation():
+                self._log_info("COMMIT using DBAPI connection.commit(), DBAPI should ignore due to autocommit mode")
+            else:
+                self._log_info("COMMIT")
+        try:
+            self.dialect.do_commit(self.connection.dbapi_connection)
+        except self.dialect.loaded_dbapi.Error as err:
+            self._handle_dbapi_exception(err, None, None, None, None)
+
+    def _rollback_impl(self) -> None:
+        if self._has_events and self.dispatch.rollback:
+            self.dispatch.rollback(self)
+        fairy = self._dbapi_connection
+        if fairy is None or not fairy.is_valid:
+            return
+        if self._echo:
+            if self._is_autocommit_isolation():
+                self._log_info("ROLLBACK using DBAPI connection.rollback(), DBAPI should ignore due to autocommit mode")
+            else:
+                self._log_info("ROLLBACK")
+        try:
+            self.dialect.do_rollback(fairy.dbapi_connection)
+        except self.dialect.loaded_dbapi.Error as err:
+            self._handle_dbapi_exception(err, None, None, None, None)
+
+    def _savepoint_impl(self, name: Optional[str] = None) -> str:
+        if name is None:
+            self._savepoint_seq += 1
+            name = "sa_savepoint_%s" % self._savepoint_seq
+        if self._has_events and self.dispatch.savepoint:
+            self.dispatch.savepoint(self, name)
+        self.dialect.do_savepoint(self, name)
+        return name
+
+    def _release_savepoint_impl(self, name: str) -> None:
+        if self._has_events and self.dispatch.release_savepoint:
+            self.dispatch.release_savepoint(self, name, None)
+        self.dialect.do_release_savepoint(self, name)
+
+    def _rollback_to_savepoint_impl(self, name: str) -> None:
+        if self._has_events and self.dispatch.rollback_savepoint:
+            self.dispatch.rollback_savepoint(self, name, None)
+        if self._dbapi_connection is not None and self._dbapi_connection.is_valid:
+            self.dialect.do_rollback_to_savepoint(self, name)
+
+    def _is_autocommit_isolation(self) -> bool:
+        level = self._execution_options.get("isolation_level") or self.dialect.isolation_level
+        return bool(level == "AUTOCOMMIT")
+
+    # -- closing --------------------------------------------------------------
+
+    def close(self) -> None:
+        """Roll back any transaction and return the DBAPI connection to the pool."""
+        if self._transaction is not None:
+            self._transaction.close()
+            skip_reset = True
+        else:
+            skip_reset = False
+        fairy = self._dbapi_connection
+        if fairy is not None:
+            if self._isolation_changed and fairy.is_valid:
+                try:
+                    self.dialect.reset_isolation_level(fairy.dbapi_connection)
+                except Exception:  # the pool resets or discards it anyway
+                    fairy.invalidate()
+                self._isolation_changed = False
+            if skip_reset:
+                fairy._checkin(transaction_was_reset=True)
+            else:
+                fairy.close()
+        self._dbapi_connection = None
+        self._is_disconnect = False
+        self._transaction = None
+        self._nested_transaction = None
+
+    def invalidate(self, exception: Optional[BaseException] = None) -> None:
+        """Invalidate the DBAPI connection; the next use reconnects."""
+        if self.invalidated:
+            return
+        if self.closed:
+            raise exc.ResourceClosedError("This Connection is closed")
+        fairy = self._dbapi_connection
+        if fairy is not None and fairy.is_valid:
+            fairy.invalidate(exception)
+        self._dbapi_connection = None
+        self._is_disconnect = True
+
+    def detach(self) -> None:
+        """Take the DBAPI connection out of the pool for good."""
+        self.connection.detach()
+
+    def __enter__(self) -> "Connection":
+        return self
+
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        self.close()
+
+    # -- execution ------------------------------------------------------------
+
+    def scalar(
+        self, statement: Any, parameters: Any = None, *,
+        execution_options: Optional[Mapping[str, Any]] = None,
+    ) -> Any:
+        """Execute and return the first column of the first row."""
+        return self.execute(statement, parameters, execution_options=execution_options).scalar()
+
+    def scalars(
+        self, statement: Any, parameters: Any = None, *,
+        execution_options: Optional[Mapping[str, Any]] = None,
+    ) -> Any:
+        """Execute and return a ScalarResult over the first column."""
+        return self.execute(statement, parameters, execution_options=execution_options).scalars()
+
+    def execute(
+        self,
+        statement: Any,
+        parameters: Any = None,
+        *,
+        execution_options: Optional[Mapping[str, Any]] = None,
+    ) -> "CursorResult[Any]":
+        """Execute a statement; ``parameters`` is a dict or a list of dicts.
+
+        A plain SQL string is accepted and run as ``text()`` would run it
+        (a quicksilver extension: SQLAlchemy 2.x raises ObjectNotExecutableError).
+        """
+        distilled = _distill_params(parameters)
+        try:
+            meth = statement._execute_on_connection
+        except AttributeError:
+            if isinstance(statement, str):
+                from ..sql import text
+
+                meth = text(statement)._execute_on_connection
+            else:
+                raise exc.ObjectNotExecutableError(statement) from None
+        return meth(self, distilled, execution_options or _EMPTY_OPTIONS)  # type: ignore[no-any-return]
+
+    def _execute_clauseelement(
+        self,
+        elem: Any,
+        distilled_params: list[Any],
+        execution_options: Mapping[str, Any],
+    ) -> "CursorResult[Any]":
+        opts = self._execution_options
+        elem_opts = elem._execution_options
+        if elem_opts:
+            opts = opts.union(elem_opts)
+        if execution_options:
+            opts = opts.union(execution_options)
+        if self._has_events:
+            if self.dispatch.before_execute:
+                for fn in self.dispatch.before_execute:
+                    out = fn(self, elem, distilled_params, opts)
+                    if out is not None and isinstance(out, tuple):
+                        elem, distilled_params, opts = out
+        if distilled_params:
+            keys = sorted(distilled_params[0])
+            for_executemany = len(distilled_params) > 1
+        else:
+            keys = []
+            for_executemany = False
+        dialect = self.dialect
+        compiled_cache = opts.get("compiled_cache", self.engine._compiled_cache)
+        compiled, extracted, cache_hit = elem._compile_w_cache(
+            dialect,
+            compiled_cache=compiled_cache,
+            column_keys=keys,
+            for_executemany=for_executemany,
+            schema_translate_map=opts.get("schema_translate_map"),
+        )
+        fairy = self._dbapi_connection
+        if fairy is None:
+            fairy = self.connection
+        try:
+            context = dialect.execution_ctx_cls._init_compiled(
+                dialect, self, fairy, opts, compiled, distilled_params, elem, extracted,
+                cache_hit,
+            )
+        except exc.StatementError:
+            raise
+        except dialect.loaded_dbapi.Error as err:
+            self._handle_dbapi_exception(err, compiled.string, distilled_params, None, None)
+            raise  # pragma: no cover
+        result = self._execute_context(context)
+        if self._has_events and self.dispatch.after_execute:
+            self.dispatch.after_execute(self, elem, distilled_params, opts, result)
+        return result
+
+    def _execute_ddl(
+        self, ddl: Any, distilled_params: list[Any], execution_options: Mapping[str, Any]
+    ) -> "CursorResult[Any]":
+        opts = self._execution_options
+        if getattr(ddl, "_execution_options", None):
+            opts = opts.union(ddl._execution_options)
+        if execution_options:
+            opts = opts.union(execution_options)
+        if self._has_events and self.dispatch.before_execute:
+            self.dispatch.before_execute(self, ddl, distilled_params, opts)
+        compiled = ddl.compile(
+            dialect=self.dialect, schema_translate_map=opts.get("schema_translate_map")
+        )
+        context = self.dialect.execution_ctx_cls._init_ddl(
+            self.dialect, self, self.connection, opts, compiled
+        )
+        result = self._execute_context(context)
+        if self._has_events and self.dispatch.after_execute:
+            self.dispatch.after_execute(self, ddl, distilled_params, opts, result)
+        return result
+
+    def exec_driver_sql(
+        self,
+        statement: str,
+        parameters: Any = None,
+        execution_options: Optional[Mapping[str, Any]] = None,
+    ) -> "CursorResult[Any]":
+        """Run SQL in the driver's own paramstyle, with no compilation."""
+        distilled = _distill_raw_params(parameters)
+        opts = self._execution_options
+        if execution_options:
+            opts = opts.union(execution_options)
+        fairy = self._dbapi_connection
+        if fairy is None:
+            fairy = self.connection
+        context = self.dialect.execution_ctx_cls._init_statement(
+            self.dialect, self, fairy, opts, statement, distilled
+        )
+        return self._execute_context(context)
+
+    def _execute_context(self, context: "DefaultExecutionContext") -> "CursorResult[Any]":
+        if self._transaction is None and self._allow_autobegin:
+            self._autobegin()
+        dialect = self.dialect
+        cursor = context.cursor
+        statement = context.statement
+        parameters = context.parameters
+        if self._has_events and self.dispatch.before_cursor_execute:
+            for listener in self.dispatch._listeners("before_cursor_execute"):
+                out = listener.call(
+                    self, cursor, statement,
+                    parameters if context.executemany else parameters[0],
+                    context, context.executemany,
+                )
+                if listener.retval and out is not None:
+                    statement, new_params = out
+                    parameters = new_params if context.executemany else [new_params]
+            context.statement = statement
+            context.parameters = parameters
+        if self._echo:
+            self._log_statement(context, statement, parameters)
+        try:
+            if context.executemany:
+                dialect.do_executemany(cursor, statement, parameters, context)
+            elif context._no_params:
+                dialect.do_execute_no_params(cursor, statement, context)
+            else:
+                dialect.do_execute(cursor, statement, parameters[0], context)
+        except BaseException as err:
+            self._handle_dbapi_exception(
+                err, statement, parameters if context.executemany else parameters[0],
+                cursor, context,
+            )
+            raise  # pragma: no cover
+        if self._has_events and self.dispatch.after_cursor_execute:
+            self.dispatch.after_cursor_execute(
+                self, cursor, statement,
+                parameters if context.executemany else parameters[0],
+                context, context.executemany,
+            )
+        try:
+            context.post_exec()
+            result = context._setup_result_proxy()
+        except BaseException as err:
+            self._handle_dbapi_exception(err, statement, parameters, cursor, context)
+            raise  # pragma: no cover
+        return result
+
+    def _execute_default_sequence(self, seq: Any) -> Any:
+        raise NotImplementedError("sequences are not supported on %s" % self.dialect.name)
+
+    # -- logging --------------------------------------------------------------
+
+    def _log_info(self, message: str, *args: Any) -> None:
+        self.engine.logger.info(message, *args)
+
+    def _log_statement(self, context: "DefaultExecutionContext", statement: str, parameters: Any) -> None:
+        logger = self.engine.logger
+        logger.info("%s", statement)
+        if self.engine.hide_parameters:
+            logger.info("[%s] [SQL parameters hidden due to hide_parameters=True]",
+                        context.cache_hit or "raw sql")
+        elif context.executemany:
+            logger.info("[%s] %s", context.cache_hit or "raw sql",
+                        exc._repr_params(parameters))
+        else:
+            logger.info("[%s] %r", context.cache_hit or "raw sql",
+                        parameters[0] if parameters else ())
+
+    # -- errors ---------------------------------------------------------------
+
+    def _handle_dbapi_exception(
+        self,
+        e: BaseException,
+        statement: Optional[str],
+        parameters: Any,
+        cursor: Any,
+        context: Optional["DefaultExecutionContext"],
+    ) -> None:
+        """Wrap a driver error once, invalidate on disconnect, and raise."""
+        dialect = self.dialect
+        dbapi = dialect.loaded_dbapi
+        is_exit = isinstance(e, (KeyboardInterrupt, SystemExit))
+        if self._reentrant_error:
+            raise exc.DBAPIError.instance(
+                statement, parameters, e, dbapi.Error,
+                hide_parameters=self.engine.hide_parameters, dialect=dialect,
+            ).with_traceback(sys.exc_info()[2]) from e
+        self._reentrant_error = True
+        try:
+            is_dbapi = isinstance(e, dbapi.Error)
+            fairy = self._dbapi_connection
+            is_disconnect = False
+            if is_dbapi and not self._is_disconnect:
+                raw = fairy.dbapi_connection if fairy is not None else None
+                is_disconnect = dialect.is_disconnect(e, raw, cursor)
+            elif is_exit or isinstance(e, _cancel_errors()):
+                is_disconnect = True
+            if cursor is not None:
+                try:
+                    cursor.close()
+                except Exception:
+                    pass
+            if is_dbapi:
+                wrapped = exc.DBAPIError.instance(
+                    statement, parameters, e, dbapi.Error,
+                    hide_parameters=self.engine.hide_parameters,
+                    connection_invalidated=is_disconnect, dialect=dialect,
+                    ismulti=context.executemany if context is not None else None,
+                )
+            else:
+                wrapped = None
+            if self._has_events and self.dispatch.handle_error and wrapped is not None:
+                ctx = ExceptionContextImpl(
+                    e, wrapped, self.engine, dialect, self, cursor, statement,
+                    parameters, context, is_disconnect,
+                )
+                for fn in self.dispatch.handle_error:
+                    newraise = fn(ctx)
+                    if newraise is not None:
+                        wrapped = newraise
+                        break
+                is_disconnect = ctx.is_disconnect
+                if isinstance(wrapped, exc.DBAPIError):
+                    wrapped.connection_invalidated = is_disconnect
+            if is_disconnect:
+                self._is_disconnect = True
+                if fairy is not None and fairy.is_valid:
+                    fairy.invalidate(e)
+                self._dbapi_connection = None
+                if getattr(e, "_qs_invalidate_pool", False) or isinstance(
+                    e, exc.InvalidatePoolError
+                ):
+                    self.engine.pool._invalidate(fairy, e)
+            if wrapped is None:
+                raise e
+            raise wrapped.with_traceback(sys.exc_info()[2]) from e
+        finally:
+            self._reentrant_error = False
+
+    @staticmethod
+    def _handle_dbapi_exception_noconnection(
+        e: BaseException, dialect: "DefaultDialect", engine: "Engine"
+    ) -> None:
+        is_disconnect = isinstance(e, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
+            e, None, None
+        )
+        wrapped = exc.DBAPIError.instance(
+            None, None, e, dialect.loaded_dbapi.Error,
+            hide_parameters=engine.hide_parameters, dialect=dialect,
+            connection_invalidated=is_disconnect,
+        )
+        if engine._has_events and engine.dispatch.handle_error:
+            ctx = ExceptionContextImpl(
+                e, wrapped, engine, dialect, None, None, None, None, None, is_disconnect
+            )
+            for fn in engine.dispatch.handle_error:
+                newraise = fn(ctx)
+                if newraise is not None:
+                    wrapped = newraise
+                    break
+        raise wrapped.with_traceback(sys.exc_info()[2]) from e
+
+
+def _cancel_errors() -> tuple[type[BaseException], ...]:
+    import asyncio
+
+    return (asyncio.CancelledError,)
+
+
+class ExceptionContextImpl:
+    """What a ``handle_error`` listener is told; mirrors ExceptionContext."""
+
+    def __init__(
+        self, exception: BaseException, sqlalchemy_exception: Any, engine: "Engine",
+        dialect: Any, connection: Optional[Connection], cursor: Any,
+        statement: Optional[str], parameters: Any, context: Any, is_disconnect: bool,
+    ) -> None:
+        self.original_exception = exception
+        self.sqlalchemy_exception = sqlalchemy_exception
+        self.engine = engine
+        self.dialect = dialect
+        self.connection = connection
+        self.cursor = cursor
+        self.statement = statement
+        self.parameters = parameters
+        self.execution_context = context
+        self.is_disconnect = is_disconnect
+        self.invalidate_pool_on_disconnect = True
+        self.is_pre_ping = False
+
+
+class Transaction:
+    """Base of RootTransaction and NestedTransaction; a context manager."""
+
+    __slots__ = ("connection", "is_active", "_deactivated_from_connection")
+
+    connection: Connection
+    is_active: bool
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_active and not self.connection.invalidated
+
+    def commit(self) -> None:
+        """Commit this transaction (RELEASE for a savepoint)."""
+        try:
+            self._do_commit()
+        finally:
+            self._detach()
+
+    def rollback(self) -> None:
+        """Roll back this transaction (ROLLBACK TO for a savepoint)."""
+        try:
+            self._do_rollback()
+        finally:
+            self._detach()
+
+    def close(self) -> None:
+        """Roll back if still active; a no-op otherwise."""
+        try:
+            self._do_close()
+        finally:
+            self._detach()
+
+    def _detach(self) -> None:
+        raise NotImplementedError
+
+    def _do_commit(self) -> None:
+        raise NotImplementedError
+
+    def _do_rollback(self) -> None:
+        raise NotImplementedError
+
+    def _do_close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> "Transaction":
+        return self
+
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        if type_ is None and self.is_active:
+            try:
+                self.commit()
+            except BaseException:
+                if self.is_active:
+                    self.rollback()
+                raise
+        elif self.is_active or self._parent_holds():
+            self.rollback()
+
+    def _parent_holds(self) -> bool:
+        return False
+
+
+class RootTransaction(Transaction):
+    """The outermost transaction of a Connection (BEGIN ... COMMIT/ROLLBACK)."""
+
+    __slots__ = ()
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.is_active = True
+        self._deactivated_from_connection = False
+        connection._begin_impl(self)
+
+    def __repr__(self) -> str:
+        return f"<RootTransaction active={self.is_active}>"
+
+    def _detach(self) -> None:
+        conn = self.connection
+        if conn._transaction is self:
+            conn._transaction = None
+            conn._nested_transaction = None
+        self.is_active = False
+
+    def _deactivate_nested(self) -> None:
+        nested = self.connection._nested_transaction
+        while nested is not None:
+            nested.is_active = False
+            nested = nested._previous_nested
+
+    def _do_commit(self) -> None:
+        if not self.is_active:
+            if self.connection._transaction is not self:
+                raise exc.InvalidRequestError("This transaction is inactive")
+            raise exc.PendingRollbackError(
+                "This connection is on an inactive transaction.  "
+                "Please rollback() fully before proceeding.",
+                code="8s2a",
+            )
+        self._deactivate_nested()
+        try:
+            self.connection._commit_impl()
+        finally:
+            self.is_active = False
+
+    def _do_rollback(self) -> None:
+        was_active = self.is_active
+        self.is_active = False
+        self._deactivate_nested()
+        if was_active or self.connection._transaction is self:
+            self.connection._rollback_impl()
+
+    def _do_close(self) -> None:
+        self._do_rollback()
+
+
+class NestedTransaction(Transaction):
+    """A SAVEPOINT inside a RootTransaction."""
+
+    __slots__ = ("_savepoint", "_previous_nested")
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._deactivated_from_connection = False
+        self._previous_nested = connection._nested_transaction
+        self._savepoint = connection._savepoint_impl()
+        self.is_active = True
+        connection._nested_transaction = self
+
+    def __repr__(self) -> str:
+        return f"<NestedTransaction {self._savepoint} active={self.is_active}>"
+
+    def _detach(self) -> None:
+        conn = self.connection
+        if conn._nested_transaction is self:
+            conn._nested_transaction = self._previous_nested
+        self.is_active = False
+
+    def _deactivate_inner(self) -> None:
+        nested = self.connection._nested_transaction
+        while nested is not None and nested is not self:
+            nested.is_active = False
+            nested = nested._previous_nested
+
+    def _do_commit(self) -> None:
+        if not self.is_active:
+            raise exc.InvalidRequestError(
+                "This nested transaction is inactive"
+            )
+        self._deactivate_inner()
+        try:
+            self.connection._release_savepoint_impl(self._savepoint)
+        finally:
+            self.is_active = False
+
+    def _do_rollback(self) -> None:
+        was_active = self.is_active
+        self._deactivate_inner()
+        self.is_active = False
+        root = self.connection._transaction
+        if was_active and root is not None and root.is_active:
+            self.connection._rollback_to_savepoint_impl(self._savepoint)
+
+    def _do_close(self) -> None:
+        if self.is_active:
+            self._do_rollback()
+
+
+class Engine(log.Identified):
+    """A pool plus a dialect: the source of Connections.
+
+    Mirrors ``sqlalchemy.engine.Engine``; made by :func:`create_engine`.
+    """
+
+    _dispatch_events = ConnectionEvents
+    _is_engine_for_pool_events = True
+    _execution_options: immutabledict[str, Any] = _EMPTY_OPTIONS
+    _has_events = False
+    _connection_cls = Connection
+    _option_cls: type["OptionEngine"]
+    _sqla_logger_namespace = "quicksilver.engine.Engine"
+    _is_future = True
+
+    echo = log.echo_property()
+
+    def __init__(
+        self,
+        pool: "Pool",
+        dialect: "DefaultDialect",
+        url: "URL",
+        logging_name: Optional[str] = None,
+        echo: Any = None,
+        query_cache_size: int = 500,
+        execution_options: Optional[Mapping[str, Any]] = None,
+        hide_parameters: bool = False,
+    ) -> None:
+        self.pool = pool
+        self.url = url
+        self.dialect = dialect
+        if logging_name:
+            self.logging_name = logging_name
+        self.echo = echo
+        self.hide_parameters = hide_parameters
+        self._compiled_cache: Optional[LRUCache[Any, Any]] = (
+            LRUCache(query_cache_size) if query_cache_size else None
+        )
+        self.dispatch = ConnectionEvents._create_dispatch(self)
+        if execution_options:
+            self.update_execution_options(**execution_options)
+
+    @property
+    def _echo_on(self) -> bool:
+        return bool(self._echo) and self.logger.isEnabledFor(20)
+
+    @property
+    def engine(self) -> "Engine":
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.dialect.name
+
+    @property
+    def driver(self) -> str:
+        return self.dialect.driver
+
+    def __repr__(self) -> str:
+        return f"Engine({self.url!r})"
+
+    def clear_compiled_cache(self) -> None:
+        if self._compiled_cache is not None:
+            self._compiled_cache.clear()
+
+    def update_execution_options(self, **opt: Any) -> None:
+        """Change this engine's default execution options in place."""
+        if "isolation_level" in opt:
+            self.dialect._check_isolation_level(opt["isolation_level"])
+        self._execution_options = self._execution_options.union(opt)
+        if self._has_events and self.dispatch.set_engine_execution_options:
+            self.dispatch.set_engine_execution_options(self, opt)
+
+    def execution_options(self, **opt: Any) -> "OptionEngine":
+        """A copy of this engine (same pool) with extra execution options."""
+        return OptionEngine(self, opt)
+
+    def get_execution_options(self) -> immutabledict[str, Any]:
+        return self._execution_options
+
+    def dispose(self, close: bool = True) -> None:
+        """Close the pool's connections and start a fresh pool."""
+        if close:
+            self.pool.dispose()
+        self.pool = self.pool.recreate()
+        if self._has_events and self.dispatch.engine_disposed:
+            self.dispatch.engine_disposed(self)
+
+    def connect(self) -> Connection:
+        """A new Connection, with a DBAPI connection checked out of the pool."""
+        if self._execution_options.get("isolation_level"):
+            conn = self._connection_cls(self)
+            conn.execution_options(isolation_level=self._execution_options["isolation_level"])
+            return conn
+        return self._connection_cls(self)
+
+    def begin(self) -> "_EngineBeginContext":
+        """``with engine.begin() as conn``: a transaction committed at the end."""
+        return _EngineBeginContext(self)
+
+    def raw_connection(self) -> Any:
+        """A pooled DBAPI connection (proxied); ``close()`` returns it."""
+        return self.pool.connect()
+
+    def _run_ddl_visitor(self, visitorcallable: Any, element: Any, **kwargs: Any) -> None:
+        with self.begin() as conn:
+            conn._run_ddl_visitor(visitorcallable, element, **kwargs)  # type: ignore[attr-defined]
+
+
+class OptionEngine(Engine):
+    """An Engine sharing another's pool and dialect, with extra options."""
+
+    def __init__(self, proxied: Engine, execution_options: Mapping[str, Any]) -> None:
+        self._proxied = proxied
+        self.url = proxied.url
+        self.dialect = proxied.dialect
+        self.logging_name = proxied.logging_name
+        self.echo = proxied.echo
+        self.hide_parameters = proxied.hide_parameters
+        self._compiled_cache = proxied._compiled_cache
+        self.dispatch = proxied.dispatch._join(self)
+        self._has_events = proxied._has_events
+        self._execution_options = proxied._execution_options
+        self.update_execution_options(**execution_options)
+
+    @property  # type: ignore[override]
+    def pool(self) -> "Pool":
+        return self._proxied.pool
+
+    @pool.setter
+    def pool(self, pool: "Pool") -> None:
+        self._proxied.pool = pool
+
+
+Engine._option_cls = OptionEngine
+
+
+class _EngineBeginContext:
+    __slots__ = ("engine", "conn", "transaction")
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Connection:
+        self.conn = self.engine.connect()
+        try:
+            self.transaction = self.conn.begin()
+        except BaseException:
+            self.conn.close()
+            raise
+        return self.conn
+
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        try:
+            self.transaction.__exit__(type_, value, traceback)
+        finally:
+            self.conn.close()
+
+
+__all__ = [
+    "Connection",
+    "Engine",
+    "OptionEngine",
+    "Transaction",
+    "RootTransaction",
+    "NestedTransaction",
+    "ExceptionContextImpl",
+]

@@ -1,0 +1,224 @@
+"""Inspector: schema reflection, as ``sqlalchemy.inspect(engine)`` gives.
+
+The Inspector asks the dialect (``get_table_names``, ``get_columns``,
+``get_pk_constraint``, ``get_foreign_keys``, ``get_indexes``...) and turns the
+answers into ``Table`` contents for ``Table(..., autoload_with=engine)``.
+Dialects return plain dicts shaped like SQLAlchemy's ``ReflectedColumn`` etc.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
+
+from .. import exc, inspection
+from .base import Connection, Engine
+
+if TYPE_CHECKING:
+    from .default import DefaultDialect
+
+
+class Inspector:
+    """Reads schema information from a database (mirrors SQLAlchemy's Inspector)."""
+
+    def __init__(self, bind: Any) -> None:
+        if isinstance(bind, Engine):
+            self.engine = bind
+            self.bind: Any = bind
+        elif isinstance(bind, Connection):
+            self.engine = bind.engine
+            self.bind = bind
+        else:
+            raise exc.ArgumentError(f"Inspector needs an Engine or Connection, got {bind!r}")
+        self.dialect: "DefaultDialect" = self.engine.dialect
+        self.info_cache: dict[Any, Any] = {}
+
+    @classmethod
+    def from_engine(cls, bind: Any) -> "Inspector":
+        return cls(bind)
+
+    def __repr__(self) -> str:
+        return f"<Inspector bind={self.bind!r}>"
+
+    @contextlib.contextmanager
+    def _operation_context(self) -> Iterator[Connection]:
+        if isinstance(self.bind, Connection):
+            yield self.bind
+            return
+        conn = self.engine.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _call(self, method: str, *args: Any, **kw: Any) -> Any:
+        fn = getattr(self.dialect, method, None)
+        if fn is None:
+            raise NotImplementedError(
+                f"{type(self.dialect).__name__} does not implement {method}()"
+            )
+        with self._operation_context() as conn:
+            return fn(conn, *args, **kw)
+
+    @property
+    def default_schema_name(self) -> Optional[str]:
+        return self.dialect.default_schema_name
+
+    def clear_cache(self) -> None:
+        self.info_cache.clear()
+
+    def get_schema_names(self, **kw: Any) -> list[str]:
+        return self._call("get_schema_names", **kw)  # type: ignore[no-any-return]
+
+    def get_table_names(self, schema: Optional[str] = None, **kw: Any) -> list[str]:
+        """Names of the tables in ``schema`` (the default schema if None), sorted."""
+        return self._call("get_table_names", schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def get_view_names(self, schema: Optional[str] = None, **kw: Any) -> list[str]:
+        return self._call("get_view_names", schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def has_table(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> bool:
+        return self._call("has_table", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def has_index(self, table_name: str, index_name: str, schema: Optional[str] = None,
+                  **kw: Any) -> bool:
+        return self._call("has_index", table_name, index_name, schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def has_schema(self, schema_name: str, **kw: Any) -> bool:
+        return self._call("has_schema", schema_name, **kw)  # type: ignore[no-any-return]
+
+    def _require_table(self, table_name: str, schema: Optional[str]) -> None:
+        if not self.has_table(table_name, schema=schema):
+            name = f"{schema}.{table_name}" if schema else table_name
+            raise exc.NoSuchTableError(name)
+
+    def get_columns(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+        """Column dicts: name, type, nullable, default, autoincrement, comment."""
+        cols = self._call("get_columns", table_name, schema=schema, **kw)
+        if not cols:
+            self._require_table(table_name, schema)
+        return cols  # type: ignore[no-any-return]
+
+    def get_pk_constraint(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> dict[str, Any]:
+        return self._call("get_pk_constraint", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def get_foreign_keys(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+        return self._call("get_foreign_keys", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def get_indexes(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+        return self._call("get_indexes", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def get_unique_constraints(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+        return self._call("get_unique_constraints", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
+
+    def get_table_comment(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> dict[str, Any]:
+        try:
+            return self._call("get_table_comment", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
+        except NotImplementedError:
+            return {"text": None}
+
+    def get_sorted_table_and_fkc_names(self, schema: Optional[str] = None) -> list[Any]:
+        names = self.get_table_names(schema)
+        deps = {
+            name: {fk["referred_table"] for fk in self.get_foreign_keys(name, schema)
+                   if fk["referred_table"] != name}
+            for name in names
+        }
+        ordered: list[str] = []
+        seen: set[str] = set()
+
+        def visit(name: str, stack: tuple[str, ...]) -> None:
+            if name in seen or name in stack:
+                return
+            for dep in sorted(deps.get(name, ())):
+                visit(dep, stack + (name,))
+            seen.add(name)
+            ordered.append(name)
+
+        for name in sorted(names):
+            visit(name, ())
+        return [(name, []) for name in ordered] + [(None, [])]
+
+    def reflect_table(
+        self,
+        table: Any,
+        include_columns: Optional[Sequence[str]] = None,
+        exclude_columns: Sequence[str] = (),
+        resolve_fks: bool = True,
+        _extend_on: Optional[set[Any]] = None,
+        **kw: Any,
+    ) -> None:
+        """Fill ``table`` (a Table) with the columns and constraints found."""
+        from ..sql.schema import (
+            Column,
+            DefaultClause,
+            ForeignKeyConstraint,
+            Index,
+            PrimaryKeyConstraint,
+            Table,
+        )
+        from ..sql.elements import TextClause
+
+        schema = table.schema
+        name = table.name
+        columns = self.get_columns(name, schema)
+        existing = set(table.c.keys()) if hasattr(table.c, "keys") else set()
+        for info in columns:
+            colname = info["name"]
+            if include_columns and colname not in include_columns:
+                continue
+            if colname in exclude_columns:
+                continue
+            if colname in existing:
+                continue
+            col_kw: dict[str, Any] = {"nullable": info.get("nullable", True)}
+            if info.get("comment"):
+                col_kw["comment"] = info["comment"]
+            if "autoincrement" in info:
+                col_kw["autoincrement"] = info["autoincrement"]
+            default = info.get("default")
+            if default is not None:
+                col_kw["server_default"] = DefaultClause(TextClause(default))
+            table.append_column(Column(colname, info["type"], **col_kw))
+
+        pk = self.get_pk_constraint(name, schema)
+        pk_cols = [c for c in pk.get("constrained_columns", []) if c in table.c]
+        if pk_cols:
+            table.append_constraint(PrimaryKeyConstraint(*pk_cols, name=pk.get("name")))
+
+        for fk in self.get_foreign_keys(name, schema):
+            local = fk["constrained_columns"]
+            if any(c not in table.c for c in local):
+                continue
+            referred_schema = fk.get("referred_schema")
+            referred_table = fk["referred_table"]
+            if resolve_fks and referred_table != name:
+                key = f"{referred_schema}.{referred_table}" if referred_schema else referred_table
+                if key not in table.metadata.tables:
+                    with self._operation_context() as conn:
+                        Table(referred_table, table.metadata, autoload_with=conn,
+                              schema=referred_schema)
+            prefix = f"{referred_schema}.{referred_table}" if referred_schema else referred_table
+            refspec = [f"{prefix}.{col}" for col in fk["referred_columns"]]
+            options = fk.get("options") or {}
+            table.append_constraint(
+                ForeignKeyConstraint(local, refspec, name=fk.get("name"), **options)
+            )
+
+        for ix in self.get_indexes(name, schema):
+            cols = [c for c in ix["column_names"] if c is not None]
+            if not cols or any(c not in table.c for c in cols):
+                continue
+            if any(getattr(i, "name", None) == ix["name"] for i in table.indexes):
+                continue
+            Index(ix["name"], *[table.c[c] for c in cols], unique=ix.get("unique", False))
+
+
+@inspection._inspects(Engine)
+def _engine_insp(bind: Engine) -> Inspector:
+    return Inspector(bind)
+
+
+@inspection._inspects(Connection)
+def _connection_insp(bind: Connection) -> Inspector:
+    return Inspector(bind)
