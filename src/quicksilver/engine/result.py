@@ -453,6 +453,8 @@ class ResultInternal(Generic[_R]):
     _metadata: ResultMetaData
     _unique_filter_state: Optional[Tuple[Set[Any], Optional[_UniqueFilterType]]] = None
     _source_supports_scalars: bool = False
+    #: When set (echo="debug"), called with every Row built, of the columns
+    #: handed out (a ``scalars()`` view logs its one-column rows); returns it.
     _row_logging_fn: Optional[Callable[[Row[Any]], Row[Any]]] = None
     #: "row", "scalar" (values of column 0) or "mapping" (RowMappings).
     _view_kind: str = "row"
