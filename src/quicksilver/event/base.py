@@ -137,11 +137,16 @@ class Dispatch:
         """A child dispatcher for ``owner`` that sees this one's listeners too."""
         return type(self)(owner, parent=self)
 
-    def _update(self, other: "Dispatch") -> None:
-        """Copy ``other``'s own propagating listeners onto this dispatcher."""
+    def _update(self, other: "Dispatch", only_propagate: bool = True) -> None:
+        """Copy ``other``'s own listeners onto this dispatcher.
+
+        By default only listeners registered with ``propagate=True`` are copied;
+        ``only_propagate=False`` copies all of them, which is what a Pool made
+        by ``recreate()`` needs to keep every listener of the pool it replaces.
+        """
         for name, bucket in other._own.items():
             for entry in bucket:
-                if entry.propagate:
+                if entry.propagate or not only_propagate:
                     self._own.setdefault(name, []).append(entry)
         self._rebuild_all()
 
