@@ -108,7 +108,9 @@ class InstanceLogger:
 
 def instance_logger(instance: Identified, echoflag: _EchoFlag = None) -> None:
     """Give ``instance`` its ``logger``, named after its class and logging_name."""
-    name = _qualified_name(type(instance))
+    name = getattr(instance, "_sqla_logger_namespace", None) or _qualified_name(
+        type(instance)
+    )
     if instance.logging_name:
         name = f"{name}.{instance.logging_name}"
     logger: Union[logging.Logger, InstanceLogger]

@@ -114,7 +114,11 @@ def create_engine(url: Union[str, URL], **kwargs: Any) -> Engine:
     u = make_url(url)
     _validate(kwargs)
     dialect_cls = _load_dialect_cls(u)
-    if hasattr(dialect_cls, "get_dialect_cls"):
+    # create_async_engine() passes _is_async: a driver with an async twin
+    # (psycopg) swaps in that dialect class.
+    if kwargs.pop("_is_async", False) and hasattr(dialect_cls, "get_async_dialect_cls"):
+        dialect_cls = dialect_cls.get_async_dialect_cls(u)
+    elif hasattr(dialect_cls, "get_dialect_cls"):
         dialect_cls = dialect_cls.get_dialect_cls(u)
     used: set[str] = set()
 
@@ -270,3 +274,20 @@ def _coerce_bool(value: str) -> bool:
 
 def _coerce_echo(value: str) -> Any:
     return "debug" if value.strip().lower() == "debug" else _coerce_bool(value)
+
+
+def create_pool_from_url(url: Union[str, URL], **kwargs: Any) -> Any:
+    """A Pool for ``url`` with the options ``create_engine`` would use.
+
+    Keywords are the pool's own (``pool_size``, ``timeout``...), optionally
+    written with the ``pool_`` prefix, as in SQLAlchemy.
+    """
+    for key in list(kwargs):
+        if key.startswith("pool_"):
+            kwargs[key[5:]] = kwargs.pop(key)
+    renames = {"size": "pool_size"}
+    engine_kw: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        engine_key = {v: k for k, v in _POOL_ARGS.items()}.get(key, renames.get(key, key))
+        engine_kw[engine_key] = value
+    return create_engine(url, **engine_kw).pool
