@@ -46,7 +46,7 @@ from typing import (
 from typing_extensions import Concatenate, ParamSpec
 
 from .. import exc as sa_exc
-from ..util import warn
+from ..util import warn, warn_deprecated
 
 if TYPE_CHECKING:
     from .query import Query
@@ -304,6 +304,10 @@ class scoped_session(Generic[_S]):
     registry: ScopedRegistry[_S]
     """The :class:`ScopedRegistry` (or :class:`ThreadLocalRegistry`) in use."""
 
+    # The asyncio twin sets this; a sync scoped_session handing out an
+    # AsyncSession is a mistake SQLAlchemy 2.1 deprecates, so it warns too.
+    _support_async: bool = False
+
     def __init__(
         self,
         session_factory: sessionmaker[_S],
@@ -326,13 +330,21 @@ class scoped_session(Generic[_S]):
         scope has no session yet: an existing session cannot be reconfigured.
         """
         if not kw:
-            return self.registry()
-        if self.registry.has():
+            session = self.registry()
+        elif self.registry.has():
             raise sa_exc.InvalidRequestError(
                 "Scoped session is already present; no new arguments may be specified."
             )
-        session = self.session_factory(**kw)
-        self.registry.set(session)
+        else:
+            session = self.session_factory(**kw)
+            self.registry.set(session)
+        if not self._support_async and getattr(session, "_is_asyncio", False):
+            warn_deprecated(
+                "Using `scoped_session` with asyncio is deprecated and will raise "
+                "an error in a future version. Please use `async_scoped_session` "
+                "instead.",
+                "2.1",
+            )
         return session
 
     def configure(self, **kwargs: Any) -> None:
