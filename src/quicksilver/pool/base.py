@@ -699,8 +699,9 @@ class _ConnectionFairy(PoolProxiedConnection):
                 except BaseException as e:
                     _reset_failed(pool, rec, e)
         # The record's own checkin, inlined (see _ConnectionRecord.checkin).
+        # A record no longer in use was returned by another fairy sharing it
+        # (StaticPool): nothing more to do.
         if not rec._in_use:
-            warn(f"Double checkin attempted on {rec!r}")
             return
         rec._in_use = False
         if rec.finalize_callback:

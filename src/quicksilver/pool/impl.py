@@ -72,8 +72,8 @@ class QueuePool(Pool):
     """A pool keeping up to ``pool_size`` idle connections, plus up to
     ``max_overflow`` more while busy; mirrors ``sqlalchemy.pool.QueuePool``.
 
-    ``pool_size=0`` keeps any number idle; ``max_overflow=-1`` allows any
-    number open.  ``timeout`` (seconds, None to wait forever) bounds the wait
+    ``pool_size=0`` means no limit (any number open, all kept idle);
+    ``max_overflow=-1`` allows any number open.  ``timeout`` (seconds, None to wait forever) bounds the wait
     for a connection, after which :class:`quicksilver.exc.TimeoutError` is
     raised listing who holds the connections.  ``use_lifo`` reuses the most
     recently returned connection first.  Waiting threads are served in
@@ -104,7 +104,8 @@ class QueuePool(Pool):
             )
         self._pool_size = pool_size
         self._max_idle = pool_size if pool_size > 0 else sys.maxsize
-        self._max_overflow = max_overflow
+        # As SQLAlchemy: pool_size=0 means no limit at all.
+        self._max_overflow = -1 if pool_size == 0 else max_overflow
         self._timeout = timeout
         self._use_lifo = bool(use_lifo)
         self._init_state()
