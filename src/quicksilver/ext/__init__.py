@@ -1,0 +1,1 @@
+"""Extensions, as ``sqlalchemy.ext``: declarative (legacy), hybrid, asyncio."""

@@ -1,0 +1,353 @@
+"""ORM-enabled INSERT / UPDATE / DELETE statements and their session sync.
+
+``session.execute(update(User).where(...).values(...))`` runs the statement
+and then brings the objects already in the identity map in line with it,
+as chosen by the ``synchronize_session`` execution option (as SQLAlchemy):
+
+* ``'evaluate'``: evaluate the WHERE criteria in Python against each object
+  of the mapped class in the identity map; raises if the criteria cannot be
+  evaluated;
+* ``'fetch'``: SELECT the primary keys of the matched rows first;
+* ``'auto'`` (default): ``'evaluate'``, falling back to ``'fetch'``;
+* ``False``: leave the objects alone.
+
+Matched objects get the new literal values set as their committed values
+(SQL-expression values are expired instead); deleted rows' objects leave the
+identity map and are marked deleted.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from .. import exc as sa_exc
+from ..sql import operators as ops
+from ._sql import sql
+from .base import NO_VALUE
+
+if TYPE_CHECKING:
+    from .mapper import Mapper
+    from .query import Query
+    from .session import Session
+
+_VALID = ("auto", "evaluate", "fetch", False, None)
+
+
+class UnevaluatableError(sa_exc.InvalidRequestError):
+    """The criteria of a bulk statement cannot be evaluated in Python."""
+
+
+def _check_strategy(strategy: Any) -> Any:
+    if strategy not in _VALID:
+        raise sa_exc.ArgumentError(
+            "Valid strategies for session synchronization are 'auto', 'evaluate', "
+            "'fetch', False"
+        )
+    return False if strategy is None else strategy
+
+
+def execute_dml(
+    session: "Session",
+    statement: Any,
+    mapper: "Mapper[Any]",
+    params: Any,
+    execution_options: dict[str, Any],
+    bind_arguments: dict[str, Any],
+) -> Any:
+    opts = dict(execution_options)
+    strategy = _check_strategy(opts.pop("synchronize_session", "auto"))
+    session._autoflush()
+    conn = session._connection_for_bind(
+        bind_arguments.get("bind") or session.get_bind(mapper, clause=statement)
+    )
+    is_update = bool(getattr(statement, "is_update", False))
+    is_delete = bool(getattr(statement, "is_delete", False))
+    if not (is_update or is_delete) or params is not None and isinstance(params, list):
+        return conn.execute(statement, params, execution_options=opts or None)
+    where = getattr(statement, "whereclause", None)
+    matched: Optional[list[Any]] = None
+    if strategy in ("auto", "evaluate"):
+        try:
+            matcher = _evaluator(mapper, where)
+        except UnevaluatableError:
+            if strategy == "evaluate":
+                raise
+            strategy = "fetch"
+        else:
+            matched = [
+                s
+                for s in session.identity_map.all_states()
+                if s() is not None
+                and s.mapper.isa(mapper)
+                and not s.expired_attributes
+                and _safe_match(matcher, s)
+            ]
+    if strategy == "fetch":
+        select = sql("select")
+        pk_stmt = select(*mapper.primary_key)
+        if where is not None:
+            pk_stmt = pk_stmt.where(where)
+        keys = {
+            mapper.identity_key_from_primary_key(tuple(row))
+            for row in conn.execute(pk_stmt, params)
+        }
+        matched = [
+            s
+            for s in session.identity_map.all_states()
+            if s.key in keys and s() is not None
+        ]
+    result = conn.execute(statement, params, execution_options=opts or None)
+    if matched:
+        if is_update:
+            _apply_update(mapper, statement, matched)
+        else:
+            _apply_delete(session, matched)
+    if is_update and session.dispatch.after_bulk_update:
+        session.dispatch.after_bulk_update(_BulkContext(session, statement, result))
+    if is_delete and session.dispatch.after_bulk_delete:
+        session.dispatch.after_bulk_delete(_BulkContext(session, statement, result))
+    return result
+
+
+class _BulkContext:
+    def __init__(self, session: "Session", statement: Any, result: Any) -> None:
+        self.session = session
+        self.statement = statement
+        self.result = result
+
+
+def _safe_match(matcher: Callable[[Any], Any], state: Any) -> bool:
+    try:
+        return bool(matcher(state()))
+    except UnevaluatableError:
+        return False
+
+
+def _apply_update(mapper: "Mapper[Any]", statement: Any, states: list[Any]) -> None:
+    values = getattr(statement, "_values", None) or {}
+    literal: dict[str, Any] = {}
+    expire: list[str] = []
+    for key, value in values.items():
+        col = (
+            mapper.local_table.c.get(key)
+            if hasattr(mapper.local_table.c, "get")
+            else None
+        )
+        prop = mapper._columntoproperty.get(col) if col is not None else None
+        if prop is None:
+            continue
+        if getattr(value, "_is_crud", False) or type(value).__name__ == "BindParameter":
+            literal[prop.key] = value.value
+        else:
+            expire.append(prop.key)
+    for state in states:
+        obj = state()
+        if obj is None:
+            continue
+        d = obj.__dict__
+        for k, v in literal.items():
+            if k in state.committed_state:
+                continue  # an unflushed change of the user's wins
+            d[k] = v
+        if expire:
+            state._expire_attributes(d, expire)
+
+
+def _apply_delete(session: "Session", states: list[Any]) -> None:
+    for state in states:
+        session.identity_map.discard(state)
+        session._deleted.pop(state, None)
+        state._deleted = True
+        trans = session._transaction
+        if trans is not None:
+            trans._note_deleted(state)
+
+
+# --------------------------------------------------------------------------
+# a small evaluator of WHERE criteria against objects
+
+_BINARY: dict[Any, Callable[[Any, Any], Any]] = {
+    ops.eq: operator.eq,
+    ops.ne: operator.ne,
+    ops.lt: operator.lt,
+    ops.le: operator.le,
+    ops.gt: operator.gt,
+    ops.ge: operator.ge,
+}
+
+
+def _evaluator(mapper: "Mapper[Any]", clause: Any) -> Callable[[Any], Any]:
+    if clause is None:
+        return lambda obj: True
+    return _compile(mapper, clause)
+
+
+def _compile(mapper: "Mapper[Any]", clause: Any) -> Callable[[Any], Any]:
+    name = type(clause).__name__
+    if name == "BooleanClauseList" or name == "ClauseList":
+        subs = [_compile(mapper, c) for c in getattr(clause, "clauses", ())]
+        op = getattr(clause, "operator", None)
+        if op is ops.or_:
+            return lambda obj: any(s(obj) for s in subs)
+        return lambda obj: all(s(obj) for s in subs)
+    if name == "Grouping":
+        return _compile(mapper, clause.element)
+    if name in ("BinaryExpression",):
+        op = clause.operator
+        fn = _BINARY.get(op)
+        left = _operand(mapper, clause.left)
+        right = _operand(mapper, clause.right)
+        if fn is not None:
+
+            def binary(obj: Any) -> Any:
+                a, b = left(obj), right(obj)
+                if a is None or b is None:
+                    return None
+                return fn(a, b)
+
+            return binary
+        if op in (getattr(ops, "is_", None), getattr(ops, "is_not", None)):
+            negate = op is getattr(ops, "is_not", None)
+            return lambda obj: (left(obj) is right(obj)) != negate
+        if op is getattr(ops, "in_op", None):
+            return lambda obj: left(obj) in right(obj)
+        if op is getattr(ops, "not_in_op", None):
+            return lambda obj: left(obj) not in right(obj)
+    if name in ("True_",):
+        return lambda obj: True
+    if name in ("False_",):
+        return lambda obj: False
+    raise UnevaluatableError(
+        f"Could not evaluate current criteria in Python: {clause!r}. Specify "
+        "'fetch' or False for the synchronize_session execution option."
+    )
+
+
+def _operand(mapper: "Mapper[Any]", elem: Any) -> Callable[[Any], Any]:
+    name = type(elem).__name__
+    if name == "Grouping":
+        return _operand(mapper, elem.element)
+    prop = mapper._columntoproperty.get(elem) if hasattr(elem, "table") else None
+    if prop is not None:
+        key = prop.key
+
+        def attr(obj: Any) -> Any:
+            value = obj.__dict__.get(key, NO_VALUE)
+            if value is NO_VALUE:
+                raise UnevaluatableError(f"attribute {key} not loaded")
+            return value
+
+        return attr
+    if name == "BindParameter":
+        value = elem.effective_value if hasattr(elem, "effective_value") else elem.value
+        if callable(value):
+            value = value()
+        return lambda obj: value
+    if name in ("ClauseList", "Tuple") and hasattr(elem, "clauses"):
+        subs = [_operand(mapper, c) for c in elem.clauses]
+        return lambda obj: tuple(s(obj) for s in subs)
+    if name == "Null":
+        return lambda obj: None
+    raise UnevaluatableError(
+        f"Could not evaluate current criteria in Python: {elem!r}. Specify 'fetch' or "
+        "False for the synchronize_session execution option."
+    )
+
+
+# --------------------------------------------------------------------------
+# Query.update / Query.delete and the legacy bulk_* methods
+
+
+def _query_target(query: "Query") -> "Mapper[Any]":
+    from .loading import _mapper_of
+
+    return _mapper_of(query._entities[0])
+
+
+def query_update(
+    query: "Query", values: dict[Any, Any], synchronize_session: Any
+) -> int:
+    mapper = _query_target(query)
+    from .context import entity_from
+
+    stmt = sql("update")(entity_from(mapper)).values(values)
+    where = query._stmt.whereclause
+    if where is not None:
+        stmt = stmt.where(where)
+    assert query.session is not None
+    result = query.session.execute(
+        stmt,
+        query._params or None,
+        execution_options={"synchronize_session": synchronize_session},
+    )
+    return int(result.rowcount)
+
+
+def query_delete(query: "Query", synchronize_session: Any) -> int:
+    mapper = _query_target(query)
+    from .context import entity_from
+
+    stmt = sql("delete")(entity_from(mapper))
+    where = query._stmt.whereclause
+    if where is not None:
+        stmt = stmt.where(where)
+    assert query.session is not None
+    result = query.session.execute(
+        stmt,
+        query._params or None,
+        execution_options={"synchronize_session": synchronize_session},
+    )
+    return int(result.rowcount)
+
+
+def bulk_insert(
+    session: "Session", mapper: Any, mappings: list[dict[str, Any]]
+) -> None:
+    from .loading import _mapper_of
+
+    m = _mapper_of(mapper)
+    if not mappings:
+        return
+    conn = session._connection_for_bind(session.get_bind(m))
+    for table in m.tables:
+        plan = next(p for p in m._table_plans if p.table is table)
+        rows = [
+            {
+                col.key: row[key]
+                for col, key in zip(plan.cols, plan.col_keys, strict=False)
+                if key in row
+            }
+            for row in mappings
+        ]
+        conn.execute(sql("insert")(table), rows)
+
+
+def bulk_update(
+    session: "Session", mapper: Any, mappings: list[dict[str, Any]]
+) -> None:
+    from .loading import _mapper_of
+
+    m = _mapper_of(mapper)
+    if not mappings:
+        return
+    conn = session._connection_for_bind(session.get_bind(m))
+    and_, bindparam, update = sql("and_"), sql("bindparam"), sql("update")
+    for plan in m._table_plans:
+        stmt = update(plan.table).where(
+            and_(*[c == bindparam("_qs_pk_" + c.key) for c in plan.pk_cols])
+        )
+        rows = []
+        for row in mappings:
+            params = {
+                col.key: row[key]
+                for col, key in zip(plan.cols, plan.col_keys, strict=False)
+                if key in row and key not in plan.pk_keys
+            }
+            if not params:
+                continue
+            for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
+                params["_qs_pk_" + col.key] = row[key]
+            rows.append(params)
+        if rows:
+            conn.execute(stmt, rows)

@@ -1,0 +1,247 @@
+"""ORM statement execution: ``session.execute(select(User))`` returns objects.
+
+How Core learns about entities: every mapped class gets a class-level
+``__clause_element__`` returning an *entity FROM*: a stand-in for the
+mapper's table (or inheritance join) that renders exactly as the table does
+(its ``_from_objects`` is the real table, its columns are the real columns)
+but carries ``_annotations["parententity"]``.  ``select(User)`` thus keeps
+the entity in its columns clause, and :func:`execute_orm` finds it there,
+runs the statement on the Session's connection and turns each row into
+objects through :mod:`.loading`.  Core never imports the ORM.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from .. import exc as sa_exc
+from ._sql import sql
+from .base import opt_manager_of_class
+
+if TYPE_CHECKING:
+    from .mapper import Mapper
+    from .session import Session
+
+
+def entity_from(mapper: "Mapper[Any]") -> Any:
+    """The annotated FROM standing for ``mapper`` in ``select(User)``."""
+    cached = mapper.__dict__.get("_qs_entity_from")
+    if cached is not None:
+        return cached
+    base = mapper.persist_selectable
+    proxy_cls = _proxy_class(type(base))
+    proxy = proxy_cls.__new__(proxy_cls)
+    proxy.__dict__.update(base.__dict__)
+    proxy.__dict__["_qs_original"] = base
+    proxy.__dict__["_annotations"] = {
+        "parententity": mapper,
+        "entity_namespace": mapper,
+    }
+    proxy.__dict__.pop("_qs_key_memo", None)
+    mapper.__dict__["_qs_entity_from"] = proxy
+    return proxy
+
+
+_proxy_classes: dict[type, type] = {}
+
+
+def _proxy_class(base_cls: type) -> type:
+    cls = _proxy_classes.get(base_cls)
+    if cls is None:
+
+        def _from_objects(self: Any) -> list[Any]:
+            return list(self.__dict__["_qs_original"]._from_objects)
+
+        def __hash__(self: Any) -> int:
+            return hash(self.__dict__["_qs_original"])
+
+        def _gen_cache_key(self: Any, anon_map: Any, binds: Any) -> Any:
+            return self.__dict__["_qs_original"]._gen_cache_key(anon_map, binds)
+
+        def _deannotate(self: Any, *a: Any, **kw: Any) -> Any:
+            return self.__dict__["_qs_original"]
+
+        def __repr__(self: Any) -> str:
+            return repr(self.__dict__["_qs_original"])
+
+        def __eq__(self: Any, other: Any) -> bool:
+            return other is self or other is self.__dict__["_qs_original"]
+
+        def __ne__(self: Any, other: Any) -> bool:
+            return not __eq__(self, other)
+
+        def entity_namespace(self: Any) -> Any:
+            return self.__dict__["_annotations"]["parententity"].class_
+
+        cls = type(
+            "Entity" + base_cls.__name__,
+            (base_cls,),
+            {
+                "_from_objects": property(_from_objects),
+                "__hash__": __hash__,
+                "_gen_cache_key": _gen_cache_key,
+                "_deannotate": _deannotate,
+                "__repr__": __repr__,
+                "__eq__": __eq__,
+                "__ne__": __ne__,
+                "entity_namespace": property(entity_namespace),
+                "_is_orm_entity": True,
+            },
+        )
+        _proxy_classes[base_cls] = cls
+    return cls
+
+
+class ClassClauseElement:
+    """Class-level ``User.__clause_element__``: the entity FROM (classes only)."""
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is not None:
+            raise AttributeError("__clause_element__")
+        manager = opt_manager_of_class(owner)
+        if manager is None or manager.mapper is None:
+            raise AttributeError("__clause_element__")
+        mapper = manager.mapper
+        return lambda: entity_from(mapper)
+
+
+# --------------------------------------------------------------------------
+# statement analysis
+
+
+class _Entity:
+    """One entry of a SELECT's columns clause as the ORM sees it."""
+
+    __slots__ = ("mapper", "columns", "start", "width", "key")
+
+    def __init__(
+        self, mapper: Optional["Mapper[Any]"], columns: list[Any], start: int, key: str
+    ) -> None:
+        self.mapper = mapper
+        self.columns = columns
+        self.start = start
+        self.width = len(columns)
+        self.key = key
+
+
+def analyze(statement: Any) -> Optional[list[_Entity]]:
+    """Entities of an ORM-enabled SELECT, or None for a plain Core statement."""
+    raw = getattr(statement, "_raw_columns", None)
+    if raw is None or not getattr(statement, "_is_select_statement", True):
+        return None
+    entities: list[_Entity] = []
+    found_orm = False
+    pos = 0
+    naming = None
+    for elem in raw:
+        annotations = getattr(elem, "_annotations", None) or {}
+        mapper = annotations.get("parententity")
+        if mapper is not None and getattr(elem, "_is_from_clause", False):
+            cols = list(elem.c)
+            entities.append(_Entity(mapper, cols, pos, mapper.class_.__name__))
+            pos += len(cols)
+            found_orm = True
+        elif getattr(elem, "_is_from_clause", False):
+            cols = list(elem.c)
+            for c in cols:
+                entities.append(_Entity(None, [c], pos, ""))
+                pos += 1
+        else:
+            entities.append(_Entity(None, [elem], pos, ""))
+            pos += 1
+    if not found_orm:
+        return None
+    naming = (
+        statement._column_naming() if hasattr(statement, "_column_naming") else None
+    )
+    if naming is not None:
+        for ent in entities:
+            if ent.mapper is None:
+                ent.key = naming[ent.start][0]
+    return entities
+
+
+def _orm_enabled_columns(statement: Any) -> Optional["Mapper[Any]"]:
+    """A mapper whose table a Core SELECT reads (for autoflush and binds)."""
+    from .mapper import _all_mappers
+
+    froms = getattr(statement, "columns_clause_froms", None)
+    tables = []
+    try:
+        tables = list(froms) if froms is not None else []
+    except Exception:
+        tables = []
+    for m in list(_all_mappers):
+        if any(t is m.local_table for t in tables):
+            return m
+    return None
+
+
+def execute_orm(
+    session: "Session",
+    statement: Any,
+    params: Any,
+    execution_options: dict[str, Any],
+    bind_arguments: dict[str, Any],
+) -> Any:
+    """Run ``statement`` inside the Session's transaction (``Session.execute``)."""
+    if isinstance(statement, str):
+        statement = sql("text")(statement)
+    session._check_active()
+    entities = analyze(statement)
+    mapper = None
+    if entities is not None:
+        mapper = next(e.mapper for e in entities if e.mapper is not None)
+        for ent in entities:
+            if ent.mapper is not None and ent.mapper.single:
+                crit = ent.mapper._single_table_criterion()
+                if crit is not None:
+                    statement = statement.where(crit)
+    else:
+        mapper = _dml_mapper(statement) or (
+            _orm_enabled_columns(statement)
+            if getattr(statement, "_raw_columns", None) is not None
+            else None
+        )
+        if mapper is not None and _is_dml(statement):
+            from .bulk_persistence import execute_dml
+
+            return execute_dml(
+                session, statement, mapper, params, execution_options, bind_arguments
+            )
+    opts = dict(execution_options)
+    populate_existing = bool(opts.pop("populate_existing", False))
+    autoflush = opts.pop("autoflush", True)
+    opts.pop("synchronize_session", None)
+    opts.pop("identity_token", None)
+    if mapper is not None and autoflush:
+        session._autoflush()
+    bind = bind_arguments.get("bind") or session.get_bind(
+        bind_arguments.get("mapper", mapper), clause=statement
+    )
+    conn = session._connection_for_bind(bind)
+    if params is None:
+        result = conn.execute(statement, execution_options=opts or None)
+    else:
+        result = conn.execute(statement, params, execution_options=opts or None)
+    if entities is None:
+        return result
+    from .loading import orm_result
+
+    return orm_result(session, result, entities, populate_existing)
+
+
+def _is_dml(statement: Any) -> bool:
+    return bool(getattr(statement, "is_dml", False))
+
+
+def _dml_mapper(statement: Any) -> Optional["Mapper[Any]"]:
+    if not _is_dml(statement):
+        return None
+    table = getattr(statement, "table", None)
+    annotations = getattr(table, "_annotations", None) or {}
+    mapper = annotations.get("parententity")
+    return mapper  # type: ignore[no-any-return]
+
+
+__all__ = ["entity_from", "execute_orm", "analyze", "sa_exc"]

@@ -1,0 +1,439 @@
+"""Rows -> objects: the load hot path, plus get() and attribute refresh.
+
+Per entity, everything that does not depend on the row is worked out once
+(attribute keys and row positions, primary-key positions, the identity map's
+dict, the class to instantiate); the per-row loop is then an identity-map
+dict lookup and, for a new object, ``cls.__new__``, one state, and a
+``dict.update`` of the values.  Existing objects are returned as they are
+(their unflushed changes win), except that expired attributes are filled
+from the row and ``populate_existing`` overwrites everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
+
+from .. import exc as sa_exc
+from . import exc as orm_exc
+from ._sql import sql
+from .attributes import _EMPTY_CS
+from .base import STATE_KEY, class_mapper, opt_manager_of_class
+from .state import _EMPTY_SET, _state_gone
+
+if TYPE_CHECKING:
+    from .context import _Entity
+    from .mapper import Mapper
+    from .session import Session
+    from .state import InstanceState
+
+
+def _entity_loader(
+    session: "Session",
+    mapper: "Mapper[Any]",
+    columns: Sequence[Any],
+    start: int,
+    populate_existing: bool,
+    context: Any = None,
+) -> Callable[[Any], Any]:
+    """A function row -> object for ``mapper``'s columns at ``start``."""
+    from .state import InstanceState
+
+    # every mapper of the hierarchy may receive this row (polymorphic load)
+    col_to_key: dict[Any, str] = {}
+    for m in mapper.base_mapper.self_and_descendants:
+        for col, prop in m._columntoproperty.items():
+            col_to_key.setdefault(col, prop.key)
+    pairs: list[tuple[str, int]] = []
+    positions: dict[Any, int] = {}
+    for i, col in enumerate(columns):
+        positions.setdefault(col, start + i)
+        key = col_to_key.get(col)
+        if key is not None:
+            pairs.append((key, start + i))
+    try:
+        pk_idx = [positions[c] for c in mapper.primary_key]
+    except KeyError:
+        raise sa_exc.InvalidRequestError(
+            f"The SELECT for {mapper} does not include its primary key columns"
+        )
+    keys = [k for k, _ in pairs]
+    idx = [i for _, i in pairs]
+    contiguous = (
+        idx == list(range(start, start + len(idx)))
+        and start == 0
+        and (len(idx) == len(columns))
+    )
+    disc_idx = (
+        positions.get(mapper.polymorphic_on)
+        if mapper.polymorphic_on is not None
+        else None
+    )
+    poly_map = mapper.polymorphic_map
+    ident_cls = mapper._identity_class
+    idmap = session.identity_map
+    idmap_dict = idmap._dict
+    wr = idmap._wr
+    sid = session.hash_key
+    new_ref = InstanceState.__new__
+    single_pk = pk_idx[0] if len(pk_idx) == 1 else None
+    allow_partial = mapper.allow_partial_pks
+
+    def managers_for(m: "Mapper[Any]") -> tuple[Any, Any, Any]:
+        manager = m.class_manager
+        return m.class_, manager, manager.dispatch
+
+    default_cls, default_manager, default_dispatch = managers_for(mapper)
+
+    def populate_existing_obj(
+        state: "InstanceState[Any]", obj: Any, row: Any, overwrite: bool
+    ) -> None:
+        d = obj.__dict__
+        expired = state.expired_attributes
+        if overwrite:
+            for k, i in pairs:
+                d[k] = row[i]
+            state.committed_state = _EMPTY_CS
+            if state.modified:
+                state.modified = False
+                idmap._modified.discard(state)
+                state._strong_obj = None
+            if expired:
+                state.expired_attributes = _EMPTY_SET
+            disp = state.manager.dispatch
+            if disp.refresh:
+                disp.refresh(obj, context, None)
+        else:
+            loaded = []
+            for k, i in pairs:
+                if k not in d:
+                    d[k] = row[i]
+                    loaded.append(k)
+            if expired:
+                expired.difference_update(loaded)
+                if not expired:
+                    state.expired_attributes = _EMPTY_SET
+            disp = state.manager.dispatch
+            if loaded and disp.refresh:
+                disp.refresh(obj, context, loaded)
+
+    def load(row: Any) -> Any:
+        if single_pk is not None:
+            pk_value = row[single_pk]
+            if pk_value is None:
+                return None
+            ident = (pk_value,)
+        else:
+            ident = tuple([row[i] for i in pk_idx])
+            if None in ident:
+                if not allow_partial or all(v is None for v in ident):
+                    return None
+        key = (ident_cls, ident, None)
+        state = idmap_dict.get(key)
+        if state is not None:
+            obj = state()
+            if obj is not None:
+                if populate_existing or state.expired_attributes:
+                    populate_existing_obj(state, obj, row, populate_existing)
+                return obj
+        cls, manager, dispatch = default_cls, default_manager, default_dispatch
+        if disc_idx is not None:
+            sub = poly_map.get(row[disc_idx])
+            if sub is not None and sub is not mapper:
+                cls, manager, dispatch = managers_for(sub)
+        obj = cls.__new__(cls)
+        d = obj.__dict__
+        st = new_ref(InstanceState, obj, _state_gone)
+        st.manager = manager
+        st.key = key
+        st.session_id = sid
+        st.committed_state = _EMPTY_CS
+        st.modified = False
+        st.expired_attributes = _EMPTY_SET
+        st._strong_obj = None
+        st._deleted = False
+        st._was_deleted = False
+        st._instance_dict = wr
+        st.insert_order = None
+        st.load_options = ()
+        d[STATE_KEY] = st
+        if contiguous:
+            d.update(zip(keys, row, strict=False))
+        else:
+            for k, i in pairs:
+                d[k] = row[i]
+        idmap_dict[key] = st
+        if dispatch.load:
+            dispatch.load(obj, context)
+        return obj
+
+    return load
+
+
+def orm_result(
+    session: "Session",
+    result: Any,
+    entities: list["_Entity"],
+    populate_existing: bool,
+) -> Any:
+    """Wrap a CursorResult so each row yields objects for the ORM entities."""
+    from ..engine.result import IteratorResult, SimpleResultMetaData
+
+    makers: list[Callable[[Any], Any]] = []
+    for ent in entities:
+        if ent.mapper is not None:
+            makers.append(
+                _entity_loader(
+                    session, ent.mapper, ent.columns, ent.start, populate_existing
+                )
+            )
+        else:
+            pos = ent.start
+            makers.append(lambda row, _p=pos: row[_p])
+    keys = [ent.key for ent in entities]
+    if len(makers) == 1:
+        only = makers[0]
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for row in result:
+                yield (only(row),)
+
+    else:
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for row in result:
+                yield tuple([m(row) for m in makers])
+
+    extra = [
+        [ent.mapper.class_] if ent.mapper is not None else ent.columns
+        for ent in entities
+    ]
+    try:
+        metadata = SimpleResultMetaData(keys, extra=extra)
+    except TypeError:
+        metadata = SimpleResultMetaData(keys)
+    out = IteratorResult(metadata, rows())
+    out._qs_source = result  # type: ignore[attr-defined]
+    return out
+
+
+# --------------------------------------------------------------------------
+# get() and attribute loads
+
+
+def _pk_criteria(mapper: "Mapper[Any]") -> Any:
+    stmt = mapper.__dict__.get("_qs_get_stmt")
+    if stmt is None:
+        from .context import entity_from
+
+        and_, bindparam, select = sql("and_"), sql("bindparam"), sql("select")
+        crit = [
+            col == bindparam("_qs_ident_%d" % i, type_=col.type)
+            for i, col in enumerate(mapper.primary_key)
+        ]
+        stmt = select(entity_from(mapper)).where(and_(*crit))
+        crit_single = mapper._single_table_criterion()
+        if crit_single is not None:
+            stmt = stmt.where(crit_single)
+        mapper.__dict__["_qs_get_stmt"] = stmt
+    return stmt
+
+
+def _normalize_ident(mapper: "Mapper[Any]", ident: Any) -> tuple[Any, ...]:
+    if isinstance(ident, dict):
+        try:
+            return tuple(ident[k] for k in mapper._pk_keys)
+        except KeyError:
+            missing = [k for k in mapper._pk_keys if k not in ident]
+            raise sa_exc.InvalidRequestError(
+                "Incorrect names of values in identifier to formulate primary key "
+                "for session.get(); primary key attribute names are {} (synonym "
+                "names are also accepted); missing {}".format(
+                    ", ".join(f"'{k}'" for k in mapper._pk_keys), missing
+                )
+            )
+    if hasattr(ident, "__composite_values__"):
+        ident = ident.__composite_values__()
+    if (
+        not isinstance(ident, (tuple, list))
+        or hasattr(ident, "_fields")
+        and (not isinstance(ident, tuple))
+    ):
+        ident = (ident,)
+    ident = tuple(ident)
+    if len(ident) != len(mapper.primary_key):
+        raise sa_exc.InvalidRequestError(
+            "Incorrect number of values in identifier to formulate primary key for "
+            "session.get(); primary key columns are {}".format(
+                ",".join(f"'{c}'" for c in mapper.primary_key)
+            )
+        )
+    return ident
+
+
+def get_by_ident(
+    session: "Session",
+    entity: Any,
+    ident: Any,
+    *,
+    populate_existing: bool = False,
+    with_for_update: Any = None,
+    identity_token: Any = None,
+    options: Any = None,
+) -> Any:
+    mapper = entity if hasattr(entity, "_pk_keys") else _mapper_of(entity)
+    pk = _normalize_ident(mapper, ident)
+    key = (mapper._identity_class, pk, identity_token)
+    if not populate_existing and with_for_update is None:
+        state = session.identity_map._dict.get(key)
+        if state is not None:
+            obj = state()
+            if obj is not None:
+                if not isinstance(obj, mapper.class_):
+                    return None
+                if state.expired_attributes:
+                    try:
+                        load_scalar_attributes(mapper, state, None)
+                    except orm_exc.ObjectDeletedError:
+                        session._expunge_states([state])
+                        return None
+                return obj
+    if any(v is None for v in pk):
+        return None
+    return load_on_ident(
+        session,
+        mapper,
+        key,
+        populate_existing=populate_existing,
+        with_for_update=with_for_update,
+    )
+
+
+def _mapper_of(entity: Any) -> "Mapper[Any]":
+    from ..inspection import inspect
+
+    insp = inspect(entity, raiseerr=False)
+    mapper = getattr(insp, "mapper", None)
+    if mapper is None:
+        if isinstance(entity, type):
+            return class_mapper(entity)
+        raise sa_exc.ArgumentError(f"Expected mapped class or mapper, got: {entity!r}")
+    return mapper  # type: ignore[no-any-return]
+
+
+def load_on_ident(
+    session: "Session",
+    mapper: "Mapper[Any]",
+    key: tuple[Any, ...],
+    *,
+    refresh_state: Optional["InstanceState[Any]"] = None,
+    only_load_props: Optional[Sequence[str]] = None,
+    populate_existing: bool = False,
+    with_for_update: Any = None,
+) -> Any:
+    """SELECT the row with identity ``key`` and return its object (or None)."""
+    from .context import analyze
+
+    if refresh_state is not None:
+        mapper = refresh_state.mapper
+    stmt = _pk_criteria(mapper)
+    if with_for_update is not None:
+        if with_for_update is True:
+            stmt = stmt.with_for_update()
+        elif isinstance(with_for_update, dict):
+            stmt = stmt.with_for_update(**with_for_update)
+        else:
+            stmt = stmt.with_for_update()
+    params = {"_qs_ident_%d" % i: v for i, v in enumerate(key[1])}
+    session._autoflush()
+    conn = session._connection_for_bind(session.get_bind(mapper))
+    result = conn.execute(stmt, params)
+    entities = analyze(stmt)
+    assert entities is not None
+    ent = entities[0]
+    load = _entity_loader(
+        session,
+        mapper,
+        ent.columns,
+        ent.start,
+        populate_existing=populate_existing or refresh_state is not None,
+    )
+    obj = None
+    for row in result:
+        obj = load(row)
+        break
+    else:
+        return None
+    if refresh_state is not None:
+        refreshed = refresh_state()
+        if obj is not refreshed:
+            return None
+    return obj
+
+
+def load_scalar_attributes(
+    mapper: "Mapper[Any]", state: "InstanceState[Any]", key: Optional[str]
+) -> None:
+    """Load the unloaded (expired, deferred) column attributes of ``state``."""
+    session = state.session
+    if session is None:
+        raise orm_exc.DetachedInstanceError(
+            f"Instance {orm_exc.state_str(state)} is not bound to a Session; attribute refresh operation "
+            "cannot proceed"
+        )
+    obj = state()
+    if obj is None or state.key is None:
+        return
+    d = obj.__dict__
+    mapper = state.mapper
+    from .properties import ColumnProperty
+
+    wanted = []
+    for prop in mapper._props.values():
+        if not isinstance(prop, ColumnProperty) or prop.key in d:
+            continue
+        if (
+            prop.deferred
+            and key is not None
+            and prop.key != key
+            and (
+                prop.group is None
+                or prop.group != getattr(mapper._props.get(key), "group", None)
+            )
+        ):
+            continue
+        wanted.append(prop)
+    if not wanted:
+        return
+    and_, select = sql("and_"), sql("select")
+    cols = [p.columns[0] for p in wanted]
+    crit = [c == v for c, v in zip(mapper.primary_key, state.key[1], strict=False)]
+    stmt = select(*cols).where(and_(*crit))
+    if len(mapper.tables) > 1:
+        stmt = stmt.select_from(mapper.persist_selectable)
+    session._autoflush()
+    conn = session._connection_for_bind(session.get_bind(mapper))
+    row = conn.execute(stmt).first()
+    if row is None:
+        raise orm_exc.ObjectDeletedError(state)
+    loaded = []
+    for prop, value in zip(wanted, row, strict=False):
+        if prop.key not in d:
+            d[prop.key] = value
+            loaded.append(prop.key)
+    expired = state.expired_attributes
+    if expired:
+        expired.difference_update(loaded)
+        if not expired:
+            state.expired_attributes = _EMPTY_SET
+    disp = state.manager.dispatch
+    if disp.refresh and loaded:
+        disp.refresh(obj, None, loaded)
+
+
+__all__ = [
+    "orm_result",
+    "get_by_ident",
+    "load_on_ident",
+    "load_scalar_attributes",
+    "opt_manager_of_class",
+]

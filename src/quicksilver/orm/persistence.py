@@ -1,0 +1,501 @@
+"""Emit the INSERT / UPDATE / DELETE statements of a flush.
+
+Work is grouped per inheritance hierarchy (base mapper), hierarchies are
+ordered by the foreign keys between their tables, and inside a hierarchy
+each table is written in dependency order (the parent table of a
+joined-inheritance subclass first).  Rows of one table that bind the same
+set of columns share one ``executemany``; a row whose primary key the
+database generates is inserted on its own so ``inserted_primary_key`` can be
+read back.  UPDATE sets only the columns whose value changed and checks the
+matched row count (``StaleDataError``).  Statements are built once per
+(table, column set) and reused, so the SQL compile cache stays hot.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+from .. import exc as sa_exc
+from ..util import warn
+from . import exc as orm_exc
+from ._sql import sql
+from .base import NO_VALUE
+from .unitofwork import sort_tables
+
+if TYPE_CHECKING:
+    from .mapper import Mapper, _TablePlan
+    from .state import InstanceState
+    from .unitofwork import UOWTransaction
+
+_PK_PREFIX = "_qs_pk_"
+_VERSION_BIND = "_qs_version"
+_stmt_cache: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _cached(table: Any, key: Any, build: Any) -> Any:
+    try:
+        per_table = _stmt_cache[table]
+    except KeyError:
+        per_table = _stmt_cache[table] = {}
+    except TypeError:  # table not weak-referenceable: no cache
+        return build()
+    stmt = per_table.get(key)
+    if stmt is None:
+        stmt = per_table[key] = build()
+    return stmt
+
+
+def _sorted_base_mappers(states: Iterable["InstanceState[Any]"]) -> list["Mapper[Any]"]:
+    bases: dict[int, Any] = {}
+    for state in states:
+        bm = state.manager.mapper.base_mapper
+        bases.setdefault(id(bm), bm)
+    if len(bases) <= 1:
+        return list(bases.values())
+    table_owner: dict[int, Any] = {}
+    all_tables = []
+    for bm in bases.values():
+        for m in bm.self_and_descendants:
+            for t in m.tables:
+                if id(t) not in table_owner:
+                    table_owner[id(t)] = bm
+                    all_tables.append(t)
+    order: list[Any] = []
+    for t in sort_tables(all_tables):
+        bm = table_owner[id(t)]
+        if bm not in order:
+            order.append(bm)
+    return order
+
+
+def execute_flush(uow: "UOWTransaction") -> None:
+    session = uow.session
+    saves = uow.inserts + uow.updates
+    save_order = _sorted_base_mappers(saves)
+    delete_order = list(reversed(_sorted_base_mappers(uow.deletes)))
+    for base in save_order:
+        inserts = [s for s in uow.inserts if s.manager.mapper.base_mapper is base]
+        updates = [s for s in uow.updates if s.manager.mapper.base_mapper is base]
+        conn = session._connection_for_bind(session.get_bind(base))
+        _save_obj(uow, base, conn, inserts, updates)
+    for base in delete_order:
+        deletes = [s for s in uow.deletes if s.manager.mapper.base_mapper is base]
+        conn = session._connection_for_bind(session.get_bind(base))
+        _delete_obj(uow, base, conn, deletes)
+
+
+# --------------------------------------------------------------------------
+# INSERT / UPDATE
+
+
+def _hierarchy_tables(base: "Mapper[Any]") -> list[Any]:
+    tables: list[Any] = []
+    for m in base.self_and_descendants:
+        for t in m.tables:
+            if t not in tables:
+                tables.append(t)
+    return sort_tables(tables)
+
+
+def _save_obj(
+    uow: "UOWTransaction",
+    base: "Mapper[Any]",
+    conn: Any,
+    inserts: list["InstanceState[Any]"],
+    updates: list["InstanceState[Any]"],
+) -> None:
+    for state in updates:
+        mapper = state.manager.mapper
+        if mapper.dispatch.before_update:
+            mapper.dispatch.before_update(mapper, conn, state())
+    for state in inserts:
+        mapper = state.manager.mapper
+        if mapper.dispatch.before_insert:
+            mapper.dispatch.before_insert(mapper, conn, state())
+        obj = state()
+        d = obj.__dict__
+        poly_key = mapper.class_manager._poly_key
+        if poly_key is not None and d.get(poly_key) is None:
+            d[poly_key] = mapper.class_manager._poly_identity
+        vcol = mapper.version_id_col
+        if vcol is not None:
+            vkey = mapper._columntoproperty[vcol].key
+            if d.get(vkey) is None:
+                d[vkey] = mapper.version_id_generator(None)
+    update_versions: dict[Any, Any] = {}
+    for state in updates:
+        mapper = state.manager.mapper
+        vcol = mapper.version_id_col
+        if vcol is not None and state.modified:
+            vkey = mapper._columntoproperty[vcol].key
+            d = state.dict
+            old = state.committed_state.get(vkey, d.get(vkey))
+            if old is NO_VALUE:
+                old = None
+            update_versions[state] = (vkey, old)
+            if vkey not in state.committed_state:
+                d[vkey] = mapper.version_id_generator(old)
+    for table in _hierarchy_tables(base):
+        table_updates = [s for s in updates if table in s.manager.mapper.tables]
+        if table_updates:
+            _emit_updates(uow, conn, table, table_updates, update_versions)
+        table_inserts = [s for s in inserts if table in s.manager.mapper.tables]
+        if table_inserts:
+            _emit_inserts(uow, conn, table, table_inserts)
+    for state in updates:
+        mapper = state.manager.mapper
+        if mapper.dispatch.after_update:
+            mapper.dispatch.after_update(mapper, conn, state())
+    for state in inserts:
+        mapper = state.manager.mapper
+        if mapper.dispatch.after_insert:
+            mapper.dispatch.after_insert(mapper, conn, state())
+
+
+def _plan_for(state: "InstanceState[Any]", table: Any) -> "_TablePlan":
+    for plan in state.manager.mapper._table_plans:
+        if plan.table is table:
+            return plan
+    raise AssertionError(f"table {table} not mapped by {state.manager.mapper}")
+
+
+def _scalar_default(col: Any) -> Any:
+    default = getattr(col, "default", None)
+    if default is None:
+        return NO_VALUE
+    if getattr(default, "is_scalar", False):
+        return default.arg
+    return NO_VALUE
+
+
+def _emit_inserts(
+    uow: "UOWTransaction", conn: Any, table: Any, states: list["InstanceState[Any]"]
+) -> None:
+    insert = sql("insert")
+
+    stmt = _cached(table, "insert", lambda: insert(table))
+    # (state, params, missing pk keys, defaulted keys)
+    batch: list[tuple[Any, dict[str, Any]]] = []
+    batch_keys: Optional[tuple[str, ...]] = None
+
+    def run_batch() -> None:
+        if not batch:
+            return
+        if len(batch) == 1:
+            _insert_one(
+                uow, conn, stmt, table, batch[0][0], batch[0][1], fetch_pk=False
+            )
+        else:
+            conn.execute(stmt, [params for _, params in batch])
+            for state, params in batch:
+                _after_insert_row(uow, table, state, params, None)
+        batch.clear()
+
+    for state in states:
+        plan = _plan_for(state, table)
+        d = state.dict
+        params: dict[str, Any] = {}
+        for col, key in zip(plan.cols, plan.col_keys, strict=False):
+            value = d.get(key)
+            if value is None:
+                value = _scalar_default(col)
+                if value is NO_VALUE:
+                    continue
+                d[key] = value
+            params[col.key] = value
+        missing_pk = [k for k in plan.pk_keys if d.get(k) is None]
+        if missing_pk:
+            run_batch()
+            batch_keys = None
+            _insert_one(uow, conn, stmt, table, state, params, fetch_pk=True)
+            continue
+        keys = tuple(params)
+        if keys != batch_keys:
+            run_batch()
+            batch_keys = keys
+        batch.append((state, params))
+    run_batch()
+
+
+def _insert_one(
+    uow: "UOWTransaction",
+    conn: Any,
+    stmt: Any,
+    table: Any,
+    state: "InstanceState[Any]",
+    params: dict[str, Any],
+    fetch_pk: bool,
+) -> None:
+    result = conn.execute(stmt, params)
+    if fetch_pk:
+        plan = _plan_for(state, table)
+        d = state.dict
+        inserted = getattr(result, "inserted_primary_key", None)
+        if inserted is not None:
+            for col, value in zip(table.primary_key, inserted, strict=False):
+                key = plan.key_for_col.get(col)
+                if key is not None and d.get(key) is None and value is not None:
+                    d[key] = value
+                    params[col.key] = value
+    _after_insert_row(uow, table, state, params, result)
+
+
+def _after_insert_row(
+    uow: "UOWTransaction",
+    table: Any,
+    state: "InstanceState[Any]",
+    params: dict[str, Any],
+    result: Any,
+) -> None:
+    """Columns the database or the engine filled in: take or expire them."""
+    plan = _plan_for(state, table)
+    d = state.dict
+    sent = params
+    filled: Optional[dict[str, Any]] = None
+    if result is not None:
+        getter = getattr(result, "last_inserted_params", None)
+        if getter is not None:
+            try:
+                filled = getter()
+            except Exception:
+                filled = None
+            if isinstance(filled, list):
+                filled = filled[0] if filled else None
+    to_expire = []
+    for col, key in zip(plan.cols, plan.col_keys, strict=False):
+        if col.key in sent or d.get(key) is not None:
+            continue
+        if filled and col.key in filled and filled[col.key] is not None:
+            d[key] = filled[col.key]
+        elif (
+            getattr(col, "server_default", None) is not None
+            or getattr(col, "default", None) is not None
+        ):
+            to_expire.append(key)
+        elif key not in d:
+            d[key] = None
+    if to_expire:
+        uow.post_expire.append((state, to_expire))
+
+
+def _emit_updates(
+    uow: "UOWTransaction",
+    conn: Any,
+    table: Any,
+    states: list["InstanceState[Any]"],
+    update_versions: dict[Any, Any],
+) -> None:
+    and_, bindparam, update = sql("and_"), sql("bindparam"), sql("update")
+
+    groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    for state in states:
+        plan = _plan_for(state, table)
+        d = state.dict
+        cs = state.committed_state
+        params: dict[str, Any] = {}
+        for col, key in zip(plan.cols, plan.col_keys, strict=False):
+            if key not in cs:
+                continue
+            orig = cs[key]
+            cur = d.get(key, NO_VALUE)
+            if cur is NO_VALUE:
+                if orig is NO_VALUE or orig is None:
+                    continue
+                cur = None
+            elif orig is not NO_VALUE and _same(orig, cur):
+                continue
+            params[col.key] = cur
+        version = update_versions.get(state)
+        vcol = state.manager.mapper.version_id_col
+        has_version = version is not None and vcol is not None and vcol.table is table
+        if not params:
+            continue
+        if has_version and vcol.key not in params:
+            params[vcol.key] = d[version[0]]
+        for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
+            old = cs.get(key, NO_VALUE)
+            if old is NO_VALUE or old is None:
+                old = d.get(key)
+            params[_PK_PREFIX + col.key] = old
+        if has_version:
+            params[_VERSION_BIND] = version[1]
+        keys = tuple(sorted(params)) + (("version",) if has_version else ())
+        groups.setdefault(keys, []).append((state, params))
+
+    for keys, rows in groups.items():
+        has_version = keys[-1] == "version"
+        first_state = rows[0][0]
+        plan = _plan_for(first_state, table)
+        vcol = first_state.manager.mapper.version_id_col
+
+        def build(
+            plan: Any = plan, has_version: bool = has_version, vcol: Any = vcol
+        ) -> Any:
+            crit = [c == bindparam(_PK_PREFIX + c.key) for c in plan.pk_cols]
+            if has_version:
+                crit.append(vcol == bindparam(_VERSION_BIND))
+            return update(table).where(and_(*crit))
+
+        stmt = _cached(table, ("update", has_version), build)
+        params_list = [p for _, p in rows]
+        _execute_checked(
+            conn,
+            stmt,
+            params_list,
+            table,
+            "UPDATE",
+            "update",
+            has_version,
+            rows,
+        )
+        for state, params in rows:
+            _after_update_row(uow, table, state, params)
+
+
+def _after_update_row(
+    uow: "UOWTransaction",
+    table: Any,
+    state: "InstanceState[Any]",
+    params: dict[str, Any],
+) -> None:
+    plan = _plan_for(state, table)
+    to_expire = []
+    for col, key in zip(plan.cols, plan.col_keys, strict=False):
+        if col.key in params:
+            continue
+        if (
+            getattr(col, "onupdate", None) is not None
+            or getattr(col, "server_onupdate", None) is not None
+        ):
+            to_expire.append(key)
+    if to_expire:
+        uow.post_expire.append((state, to_expire))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _execute_checked(
+    conn: Any,
+    stmt: Any,
+    params_list: list[dict[str, Any]],
+    table: Any,
+    verb: str,
+    verb_lower: str,
+    has_version: bool,
+    rows: list[Any],
+) -> None:
+    dialect = getattr(conn, "dialect", None)
+    expected = len(params_list)
+    if expected == 1:
+        result = conn.execute(stmt, params_list[0])
+        check = getattr(dialect, "supports_sane_rowcount", True)
+    else:
+        result = conn.execute(stmt, params_list)
+        check = getattr(dialect, "supports_sane_multi_rowcount", True)
+    if not check:
+        return
+    matched = getattr(result, "rowcount", -1)
+    if matched is None or matched < 0 or matched == expected:
+        return
+    name = getattr(table, "description", None) or getattr(table, "name", table)
+    if verb == "UPDATE" or has_version:
+        raise orm_exc.StaleDataError(
+            "%s statement on table '%s' expected to %s %d row(s); %d were matched."
+            % (verb, name, verb_lower, expected, matched)
+        )
+    if rows and rows[0][0].manager.mapper.confirm_deleted_rows:
+        warn(
+            "DELETE statement on table '%s' expected to delete %d row(s); %d were "
+            "matched.  Please set confirm_deleted_rows=False within the mapper "
+            "configuration to prevent this warning." % (name, expected, matched)
+        )
+
+
+# --------------------------------------------------------------------------
+# DELETE
+
+
+def _delete_obj(
+    uow: "UOWTransaction",
+    base: "Mapper[Any]",
+    conn: Any,
+    states: list["InstanceState[Any]"],
+) -> None:
+    and_, bindparam, delete = sql("and_"), sql("bindparam"), sql("delete")
+
+    for state in states:
+        mapper = state.manager.mapper
+        if mapper.dispatch.before_delete:
+            mapper.dispatch.before_delete(mapper, conn, state())
+    for table in reversed(_hierarchy_tables(base)):
+        groups: dict[bool, list[tuple[Any, dict[str, Any]]]] = {}
+        for state in states:
+            mapper = state.manager.mapper
+            if table not in mapper.tables:
+                continue
+            plan = _plan_for(state, table)
+            d = state.dict
+            cs = state.committed_state
+            params: dict[str, Any] = {}
+            for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
+                value = cs.get(key, NO_VALUE)
+                if value is NO_VALUE or value is None:
+                    value = d.get(key)
+                    if value is None and key not in d:
+                        obj = state()
+                        value = getattr(obj, key)
+                if value is None:
+                    raise orm_exc.FlushError(
+                        f"Can't delete from table {table} using NULL for primary key "
+                        f"value on column {col}"
+                    )
+                params[_PK_PREFIX + col.key] = value
+            vcol = mapper.version_id_col
+            has_version = vcol is not None and vcol.table is table
+            if has_version:
+                vkey = mapper._columntoproperty[vcol].key
+                value = cs.get(vkey, NO_VALUE)
+                if value is NO_VALUE:
+                    value = d.get(vkey)
+                params[_VERSION_BIND] = value
+            groups.setdefault(has_version, []).append((state, params))
+        for has_version, rows in groups.items():
+            plan = _plan_for(rows[0][0], table)
+            vcol = rows[0][0].manager.mapper.version_id_col
+
+            def build(
+                plan: Any = plan, has_version: bool = has_version, vcol: Any = vcol
+            ) -> Any:
+                crit = [c == bindparam(_PK_PREFIX + c.key) for c in plan.pk_cols]
+                if has_version:
+                    crit.append(vcol == bindparam(_VERSION_BIND))
+                return delete(table).where(and_(*crit))
+
+            stmt = _cached(table, ("delete", has_version), build)
+            _execute_checked(
+                conn,
+                stmt,
+                [p for _, p in rows],
+                table,
+                "DELETE",
+                "delete",
+                has_version,
+                rows,
+            )
+    for state in states:
+        mapper = state.manager.mapper
+        if mapper.dispatch.after_delete:
+            mapper.dispatch.after_delete(mapper, conn, state())
+
+
+__all__ = ["execute_flush", "sa_exc"]
