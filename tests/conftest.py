@@ -17,7 +17,9 @@ _SQLITE = "sqlite"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--dburi", action="append", default=[], help="database URL to test on")
+    parser.addoption(
+        "--dburi", action="append", default=[], help="database URL to test on"
+    )
 
 
 def _configured_uris(config: pytest.Config) -> list[str]:

@@ -12,8 +12,13 @@ import importlib
 import sys
 
 SOURCES = [
-    "quicksilver.engine", "quicksilver.pool", "quicksilver.sql", "quicksilver.schema",
-    "quicksilver.types", "quicksilver.sql.expression", "quicksilver.inspection",
+    "quicksilver.engine",
+    "quicksilver.pool",
+    "quicksilver.sql",
+    "quicksilver.schema",
+    "quicksilver.types",
+    "quicksilver.sql.expression",
+    "quicksilver.inspection",
 ]
 
 

@@ -321,13 +321,17 @@ class StatementError(SQLAlchemyError):
 
 
 def _repr_params(params: Any, limit: int = 10) -> str:
-    if isinstance(params, (list, tuple)) and params and isinstance(
-        params[0], (dict, list, tuple)
+    if (
+        isinstance(params, (list, tuple))
+        and params
+        and isinstance(params[0], (dict, list, tuple))
     ):
         shown = ", ".join(repr(p) for p in params[:limit])
         more = len(params) - limit
         if more > 0:
-            shown += f" ... displaying {limit} of {len(params)} total bound parameter sets"
+            shown += (
+                f" ... displaying {limit} of {len(params)} total bound parameter sets"
+            )
         return f"[{shown}]"
     text = repr(params)
     if len(text) > 2000:
@@ -363,8 +367,7 @@ class DBAPIError(StatementError):
             return orig
         if not isinstance(orig, dbapi_base_err) and statement:
             return StatementError(
-                "(%s.%s) %s"
-                % (type(orig).__module__, type(orig).__name__, orig),
+                "(%s.%s) %s" % (type(orig).__module__, type(orig).__name__, orig),
                 statement,
                 params,
                 orig,
@@ -410,8 +413,13 @@ class DBAPIError(StatementError):
     def __reduce__(self) -> Any:
         return (
             self.__class__,
-            (self.statement, self.params, self.orig, self.hide_parameters,
-             self.connection_invalidated),
+            (
+                self.statement,
+                self.params,
+                self.orig,
+                self.hide_parameters,
+                self.connection_invalidated,
+            ),
             {"detail": self.detail},
         )
 

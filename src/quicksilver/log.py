@@ -54,8 +54,12 @@ class InstanceLogger:
     configuration says; with echo unset it defers to the standard logger.
     """
 
-    _echo_map = {None: logging.NOTSET, False: logging.NOTSET, True: logging.INFO,
-                 "debug": logging.DEBUG}
+    _echo_map = {
+        None: logging.NOTSET,
+        False: logging.NOTSET,
+        True: logging.INFO,
+        "debug": logging.DEBUG,
+    }
 
     def __init__(self, echo: _EchoFlag, name: str) -> None:
         self.echo = echo

@@ -8,8 +8,8 @@ from .base import OptionEngine as OptionEngine
 from .base import RootTransaction as RootTransaction
 from .base import Transaction as Transaction
 from .create import create_engine as create_engine
-from .create import engine_from_config as engine_from_config
 from .create import create_pool_from_url as create_pool_from_url
+from .create import engine_from_config as engine_from_config
 from .cursor import CursorResult as CursorResult
 from .cursor import ResultProxy as ResultProxy
 from .default import DefaultDialect as DefaultDialect
@@ -33,11 +33,34 @@ from .url import URL as URL
 from .url import make_url as make_url
 
 __all__ = [
-    "Connection", "Engine", "NestedTransaction", "OptionEngine", "RootTransaction",
-    "Transaction", "create_engine", "engine_from_config", "CursorResult",
-    "DefaultDialect", "DefaultExecutionContext", "Inspector", "ChunkedIteratorResult",
-    "FrozenResult", "IteratorResult", "MappingResult", "Result", "ScalarResult",
-    "TupleResult", "Row", "RowMapping", "URL", "make_url", "create_pool_from_url",
-    "ResultProxy", "Dialect", "ExceptionContext", "ExecutionContext", "MergedResult",
+    "Connection",
+    "Engine",
+    "NestedTransaction",
+    "OptionEngine",
+    "RootTransaction",
+    "Transaction",
+    "create_engine",
+    "engine_from_config",
+    "CursorResult",
+    "DefaultDialect",
+    "DefaultExecutionContext",
+    "Inspector",
+    "ChunkedIteratorResult",
+    "FrozenResult",
+    "IteratorResult",
+    "MappingResult",
+    "Result",
+    "ScalarResult",
+    "TupleResult",
+    "Row",
+    "RowMapping",
+    "URL",
+    "make_url",
+    "create_pool_from_url",
+    "ResultProxy",
+    "Dialect",
+    "ExceptionContext",
+    "ExecutionContext",
+    "MergedResult",
     "result_tuple",
 ]

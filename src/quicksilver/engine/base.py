@@ -14,6 +14,9 @@ the next checkout gets a fresh one.
 from __future__ import annotations
 
 import sys
+import threading
+import warnings
+from _thread import get_ident
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from .. import exc, log
@@ -76,24 +79,17 @@ class Connection:
     Connection per thread.
     """
 
-    __slots__ = (
-        "engine",
-        "dialect",
-        "_dbapi_connection",
-        "_transaction",
-        "_nested_transaction",
-        "_execution_options",
-        "dispatch",
-        "_has_events",
-        "_echo",
-        "_savepoint_seq",
-        "_reentrant_error",
-        "_is_disconnect",
-        "_isolation_changed",
-        "_allow_autobegin",
-        "_info",
-        "__weakref__",
-    )
+    # No __slots__: rarely-changed state lives in class-level defaults, so that
+    # creating a Connection (on the pool_checkout hot path) sets only what varies.
+    _nested_transaction: Optional["NestedTransaction"] = None
+    _savepoint_seq = 0
+    _reentrant_error = False
+    _is_disconnect = False
+    _isolation_changed = False
+    _allow_autobegin = True
+    _info: Optional[dict[str, Any]] = None
+    _raw_accessed = False
+    _guard_owner = 0
 
     _is_future = True
 
@@ -108,24 +104,22 @@ class Connection:
         self.engine = engine
         self.dialect = engine.dialect
         self._transaction: Optional[RootTransaction] = None
-        self._nested_transaction: Optional[NestedTransaction] = None
         self._execution_options = engine._execution_options
         self.dispatch = engine.dispatch
         self._has_events = engine._has_events if _has_events is None else _has_events
         self._echo = engine._echo_on
-        self._savepoint_seq = 0
-        self._reentrant_error = False
-        self._is_disconnect = False
-        self._isolation_changed = False
-        self._allow_autobegin = _allow_autobegin
-        self._info: Optional[dict[str, Any]] = None
+        if not _allow_autobegin:
+            self._allow_autobegin = False
+        self._guard = _allocate_lock()
         if connection is not None:
             self._dbapi_connection = connection
         else:
             try:
                 self._dbapi_connection = engine.raw_connection()
             except self.dialect.loaded_dbapi.Error as err:
-                Connection._handle_dbapi_exception_noconnection(err, self.dialect, engine)
+                Connection._handle_dbapi_exception_noconnection(
+                    err, self.dialect, engine
+                )
                 raise  # pragma: no cover
         if self._has_events and self.dispatch.engine_connect:
             self.dispatch.engine_connect(self)
@@ -151,12 +145,24 @@ class Connection:
     @property
     def connection(self) -> Any:
         """The pool's proxied DBAPI connection (reconnecting if invalidated)."""
+        self._raw_accessed = True
         if self._dbapi_connection is None:
             try:
                 return self._revalidate_connection()
             except self.dialect.loaded_dbapi.Error as err:
                 self._handle_dbapi_exception(err, None, None, None, None)
         return self._dbapi_connection
+
+    def _fairy(self) -> Any:
+        """The pooled connection, for internal use (does not count as raw access)."""
+        fairy = self._dbapi_connection
+        if fairy is not None:
+            return fairy
+        try:
+            return self._revalidate_connection()
+        except self.dialect.loaded_dbapi.Error as err:
+            self._handle_dbapi_exception(err, None, None, None, None)
+            raise  # pragma: no cover
 
     @property
     def info(self) -> dict[str, Any]:
@@ -169,7 +175,7 @@ class Connection:
 
     def get_isolation_level(self) -> str:
         """The isolation level the database reports for this connection now."""
-        dbapi_conn = self.connection.dbapi_connection
+        dbapi_conn = self._fairy().dbapi_connection
         try:
             return self.dialect.get_isolation_level(dbapi_conn)
         except self.dialect.loaded_dbapi.Error as err:
@@ -205,7 +211,7 @@ class Connection:
                     "isolation_level may not be altered unless rollback() or "
                     "commit() is called first."
                 )
-            self.dialect.set_isolation_level(self.connection.dbapi_connection, level)
+            self.dialect.set_isolation_level(self._fairy().dbapi_connection, level)
             self._isolation_changed = True
         if self._has_events and self.dispatch.set_connection_execution_options:
             self.dispatch.set_connection_execution_options(self, opt)
@@ -243,11 +249,15 @@ class Connection:
 
     def commit(self) -> None:
         """Commit the transaction in progress, if any (commit-as-you-go)."""
+        if self._guard_owner and self._guard_owner != get_ident():
+            self._concurrent_use()
         if self._transaction is not None:
             self._transaction.commit()
 
     def rollback(self) -> None:
         """Roll back the transaction in progress, if any."""
+        if self._guard_owner and self._guard_owner != get_ident():
+            self._concurrent_use()
         if self._transaction is not None:
             self._transaction.rollback()
 
@@ -255,7 +265,9 @@ class Connection:
         return self._transaction is not None and self._transaction.is_active
 
     def in_nested_transaction(self) -> bool:
-        return self._nested_transaction is not None and self._nested_transaction.is_active
+        return (
+            self._nested_transaction is not None and self._nested_transaction.is_active
+        )
 
     def get_transaction(self) -> Optional["RootTransaction"]:
         return self._transaction
@@ -266,13 +278,15 @@ class Connection:
     def _begin_impl(self, transaction: "RootTransaction") -> None:
         if self._echo:
             if self._is_autocommit_isolation():
-                self._log_info("BEGIN (implicit; DBAPI should not BEGIN due to autocommit mode)")
+                self._log_info(
+                    "BEGIN (implicit; DBAPI should not BEGIN due to autocommit mode)"
+                )
             else:
                 self._log_info("BEGIN (implicit)")
         if self._has_events and self.dispatch.begin:
             self.dispatch.begin(self)
         try:
-            self.dialect.do_begin(self.connection.dbapi_connection)
+            self.dialect.do_begin(self._fairy().dbapi_connection)
         except self.dialect.loaded_dbapi.Error as err:
             self._handle_dbapi_exception(err, None, None, None, None)
 
@@ -281,11 +295,14 @@ class Connection:
             self.dispatch.commit(self)
         if self._echo:
             if self._is_autocommit_isolation():
-                self._log_info("COMMIT using DBAPI connection.commit(), DBAPI should ignore due to autocommit mode")
+                self._log_info(
+                    "COMMIT using DBAPI connection.commit(), "
+                    "DBAPI should ignore due to autocommit mode"
+                )
             else:
                 self._log_info("COMMIT")
         try:
-            self.dialect.do_commit(self.connection.dbapi_connection)
+            self.dialect.do_commit(self._fairy().dbapi_connection)
         except self.dialect.loaded_dbapi.Error as err:
             self._handle_dbapi_exception(err, None, None, None, None)
 
@@ -297,7 +314,10 @@ class Connection:
             return
         if self._echo:
             if self._is_autocommit_isolation():
-                self._log_info("ROLLBACK using DBAPI connection.rollback(), DBAPI should ignore due to autocommit mode")
+                self._log_info(
+                    "ROLLBACK using DBAPI connection.rollback(), "
+                    "DBAPI should ignore due to autocommit mode"
+                )
             else:
                 self._log_info("ROLLBACK")
         try:
@@ -326,18 +346,25 @@ class Connection:
             self.dialect.do_rollback_to_savepoint(self, name)
 
     def _is_autocommit_isolation(self) -> bool:
-        level = self._execution_options.get("isolation_level") or self.dialect.isolation_level
+        level = (
+            self._execution_options.get("isolation_level")
+            or self.dialect.isolation_level
+        )
         return bool(level == "AUTOCOMMIT")
 
     # -- closing --------------------------------------------------------------
 
     def close(self) -> None:
         """Roll back any transaction and return the DBAPI connection to the pool."""
+        if self._guard_owner and self._guard_owner != get_ident():
+            self._concurrent_use()
         if self._transaction is not None:
             self._transaction.close()
             skip_reset = True
         else:
-            skip_reset = False
+            # nothing ran through this Connection since its last commit or
+            # rollback, unless the raw DBAPI connection was handed out
+            skip_reset = not self._raw_accessed
         fairy = self._dbapi_connection
         if fairy is not None:
             if self._isolation_changed and fairy.is_valid:
@@ -354,6 +381,37 @@ class Connection:
         self._is_disconnect = False
         self._transaction = None
         self._nested_transaction = None
+
+    def __del__(self) -> None:
+        # Garbage-collected while still holding a pooled connection: give it
+        # back (the pool rolls back) and say where it was checked out.
+        try:
+            fairy = self._dbapi_connection
+        except AttributeError:  # __init__ failed before the attribute was set
+            return
+        if fairy is None or isinstance(fairy, _NoWarnFairy):
+            return
+        try:
+            self._dbapi_connection = None
+            rec = getattr(fairy, "_connection_record", None)
+            site = rec.checkout_site() if rec is not None else None
+            in_trans = self._transaction is not None and self._transaction.is_active
+            warnings.warn(
+                exc.QuicksilverResourceWarning(
+                    "Connection was garbage collected while it still held a pooled "
+                    "DBAPI connection%s; the connection is returned to the pool and "
+                    "rolled back. It was checked out at %s. Close connections "
+                    "(use 'with engine.connect() as conn:')."
+                    % (
+                        " and an open transaction" if in_trans else "",
+                        site or "an unknown place",
+                    )
+                ),
+                stacklevel=2,
+            )
+            fairy._checkin()
+        except Exception:  # pragma: no cover - never raise from a finalizer
+            pass
 
     def invalidate(self, exception: Optional[BaseException] = None) -> None:
         """Invalidate the DBAPI connection; the next use reconnects."""
@@ -380,18 +438,28 @@ class Connection:
     # -- execution ------------------------------------------------------------
 
     def scalar(
-        self, statement: Any, parameters: Any = None, *,
+        self,
+        statement: Any,
+        parameters: Any = None,
+        *,
         execution_options: Optional[Mapping[str, Any]] = None,
     ) -> Any:
         """Execute and return the first column of the first row."""
-        return self.execute(statement, parameters, execution_options=execution_options).scalar()
+        return self.execute(
+            statement, parameters, execution_options=execution_options
+        ).scalar()
 
     def scalars(
-        self, statement: Any, parameters: Any = None, *,
+        self,
+        statement: Any,
+        parameters: Any = None,
+        *,
         execution_options: Optional[Mapping[str, Any]] = None,
     ) -> Any:
         """Execute and return a ScalarResult over the first column."""
-        return self.execute(statement, parameters, execution_options=execution_options).scalars()
+        return self.execute(
+            statement, parameters, execution_options=execution_options
+        ).scalars()
 
     def execute(
         self,
@@ -452,16 +520,25 @@ class Connection:
         )
         fairy = self._dbapi_connection
         if fairy is None:
-            fairy = self.connection
+            fairy = self._fairy()
         try:
             context = dialect.execution_ctx_cls._init_compiled(
-                dialect, self, fairy, opts, compiled, distilled_params, elem, extracted,
+                dialect,
+                self,
+                fairy,
+                opts,
+                compiled,
+                distilled_params,
+                elem,
+                extracted,
                 cache_hit,
             )
         except exc.StatementError:
             raise
         except dialect.loaded_dbapi.Error as err:
-            self._handle_dbapi_exception(err, compiled.string, distilled_params, None, None)
+            self._handle_dbapi_exception(
+                err, compiled.string, distilled_params, None, None
+            )
             raise  # pragma: no cover
         result = self._execute_context(context)
         if self._has_events and self.dispatch.after_execute:
@@ -469,7 +546,10 @@ class Connection:
         return result
 
     def _execute_ddl(
-        self, ddl: Any, distilled_params: list[Any], execution_options: Mapping[str, Any]
+        self,
+        ddl: Any,
+        distilled_params: list[Any],
+        execution_options: Mapping[str, Any],
     ) -> "CursorResult[Any]":
         opts = self._execution_options
         if getattr(ddl, "_execution_options", None):
@@ -482,7 +562,7 @@ class Connection:
             dialect=self.dialect, schema_translate_map=opts.get("schema_translate_map")
         )
         context = self.dialect.execution_ctx_cls._init_ddl(
-            self.dialect, self, self.connection, opts, compiled
+            self.dialect, self, self._fairy(), opts, compiled
         )
         result = self._execute_context(context)
         if self._has_events and self.dispatch.after_execute:
@@ -502,13 +582,43 @@ class Connection:
             opts = opts.union(execution_options)
         fairy = self._dbapi_connection
         if fairy is None:
-            fairy = self.connection
+            fairy = self._fairy()
         context = self.dialect.execution_ctx_cls._init_statement(
             self.dialect, self, fairy, opts, statement, distilled
         )
         return self._execute_context(context)
 
-    def _execute_context(self, context: "DefaultExecutionContext") -> "CursorResult[Any]":
+    def _execute_context(
+        self, context: "DefaultExecutionContext"
+    ) -> "CursorResult[Any]":
+        guard = self._guard
+        if not guard.acquire(False):
+            if self._guard_owner != get_ident():
+                self._concurrent_use()
+            return self._execute_context_inner(context)
+        self._guard_owner = get_ident()
+        try:
+            return self._execute_context_inner(context)
+        finally:
+            self._guard_owner = 0
+            guard.release()
+
+    def _concurrent_use(self) -> None:
+        """Another thread is inside an operation on this Connection: refuse."""
+        holder = threading._active.get(self._guard_owner)  # type: ignore[attr-defined]
+        holder_name = (
+            holder.name if holder is not None else f"ident {self._guard_owner}"
+        )
+        raise exc.ConcurrentUseError(
+            f"{self!r} is being used by thread {holder_name!r} while thread "
+            f"{threading.current_thread().name!r} tried to use it at the same time. "
+            "A Connection (like a Session) must be used by one thread at a time; "
+            "give each thread its own."
+        )
+
+    def _execute_context_inner(
+        self, context: "DefaultExecutionContext"
+    ) -> "CursorResult[Any]":
         if self._transaction is None and self._allow_autobegin:
             self._autobegin()
         dialect = self.dialect
@@ -518,9 +628,12 @@ class Connection:
         if self._has_events and self.dispatch.before_cursor_execute:
             for listener in self.dispatch._listeners("before_cursor_execute"):
                 out = listener.call(
-                    self, cursor, statement,
+                    self,
+                    cursor,
+                    statement,
                     parameters if context.executemany else parameters[0],
-                    context, context.executemany,
+                    context,
+                    context.executemany,
                 )
                 if listener.retval and out is not None:
                     statement, new_params = out
@@ -538,15 +651,21 @@ class Connection:
                 dialect.do_execute(cursor, statement, parameters[0], context)
         except BaseException as err:
             self._handle_dbapi_exception(
-                err, statement, parameters if context.executemany else parameters[0],
-                cursor, context,
+                err,
+                statement,
+                parameters if context.executemany else parameters[0],
+                cursor,
+                context,
             )
             raise  # pragma: no cover
         if self._has_events and self.dispatch.after_cursor_execute:
             self.dispatch.after_cursor_execute(
-                self, cursor, statement,
+                self,
+                cursor,
+                statement,
                 parameters if context.executemany else parameters[0],
-                context, context.executemany,
+                context,
+                context.executemany,
             )
         try:
             context.post_exec()
@@ -557,25 +676,35 @@ class Connection:
         return result
 
     def _execute_default_sequence(self, seq: Any) -> Any:
-        raise NotImplementedError("sequences are not supported on %s" % self.dialect.name)
+        raise NotImplementedError(
+            "sequences are not supported on %s" % self.dialect.name
+        )
 
     # -- logging --------------------------------------------------------------
 
     def _log_info(self, message: str, *args: Any) -> None:
         self.engine.logger.info(message, *args)
 
-    def _log_statement(self, context: "DefaultExecutionContext", statement: str, parameters: Any) -> None:
+    def _log_statement(
+        self, context: "DefaultExecutionContext", statement: str, parameters: Any
+    ) -> None:
         logger = self.engine.logger
         logger.info("%s", statement)
         if self.engine.hide_parameters:
-            logger.info("[%s] [SQL parameters hidden due to hide_parameters=True]",
-                        context.cache_hit or "raw sql")
+            logger.info(
+                "[%s] [SQL parameters hidden due to hide_parameters=True]",
+                context.cache_hit or "raw sql",
+            )
         elif context.executemany:
-            logger.info("[%s] %s", context.cache_hit or "raw sql",
-                        exc._repr_params(parameters))
+            logger.info(
+                "[%s] %s", context.cache_hit or "raw sql", exc._repr_params(parameters)
+            )
         else:
-            logger.info("[%s] %r", context.cache_hit or "raw sql",
-                        parameters[0] if parameters else ())
+            logger.info(
+                "[%s] %r",
+                context.cache_hit or "raw sql",
+                parameters[0] if parameters else (),
+            )
 
     # -- errors ---------------------------------------------------------------
 
@@ -593,8 +722,12 @@ class Connection:
         is_exit = isinstance(e, (KeyboardInterrupt, SystemExit))
         if self._reentrant_error:
             raise exc.DBAPIError.instance(
-                statement, parameters, e, dbapi.Error,
-                hide_parameters=self.engine.hide_parameters, dialect=dialect,
+                statement,
+                parameters,
+                e,
+                dbapi.Error,
+                hide_parameters=self.engine.hide_parameters,
+                dialect=dialect,
             ).with_traceback(sys.exc_info()[2]) from e
         self._reentrant_error = True
         try:
@@ -613,17 +746,29 @@ class Connection:
                     pass
             if is_dbapi:
                 wrapped = exc.DBAPIError.instance(
-                    statement, parameters, e, dbapi.Error,
+                    statement,
+                    parameters,
+                    e,
+                    dbapi.Error,
                     hide_parameters=self.engine.hide_parameters,
-                    connection_invalidated=is_disconnect, dialect=dialect,
+                    connection_invalidated=is_disconnect,
+                    dialect=dialect,
                     ismulti=context.executemany if context is not None else None,
                 )
             else:
                 wrapped = None
             if self._has_events and self.dispatch.handle_error and wrapped is not None:
                 ctx = ExceptionContextImpl(
-                    e, wrapped, self.engine, dialect, self, cursor, statement,
-                    parameters, context, is_disconnect,
+                    e,
+                    wrapped,
+                    self.engine,
+                    dialect,
+                    self,
+                    cursor,
+                    statement,
+                    parameters,
+                    context,
+                    is_disconnect,
                 )
                 for fn in self.dispatch.handle_error:
                     newraise = fn(ctx)
@@ -652,12 +797,16 @@ class Connection:
     def _handle_dbapi_exception_noconnection(
         e: BaseException, dialect: "DefaultDialect", engine: "Engine"
     ) -> None:
-        is_disconnect = isinstance(e, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
-            e, None, None
-        )
+        is_disconnect = isinstance(
+            e, dialect.loaded_dbapi.Error
+        ) and dialect.is_disconnect(e, None, None)
         wrapped = exc.DBAPIError.instance(
-            None, None, e, dialect.loaded_dbapi.Error,
-            hide_parameters=engine.hide_parameters, dialect=dialect,
+            None,
+            None,
+            e,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=engine.hide_parameters,
+            dialect=dialect,
             connection_invalidated=is_disconnect,
         )
         if engine._has_events and engine.dispatch.handle_error:
@@ -672,6 +821,13 @@ class Connection:
         raise wrapped.with_traceback(sys.exc_info()[2]) from e
 
 
+_allocate_lock = threading.Lock
+
+
+class _NoWarnFairy:
+    """Marker base for stand-in fairies that need no leak warning."""
+
+
 def _cancel_errors() -> tuple[type[BaseException], ...]:
     import asyncio
 
@@ -682,9 +838,17 @@ class ExceptionContextImpl:
     """What a ``handle_error`` listener is told; mirrors ExceptionContext."""
 
     def __init__(
-        self, exception: BaseException, sqlalchemy_exception: Any, engine: "Engine",
-        dialect: Any, connection: Optional[Connection], cursor: Any,
-        statement: Optional[str], parameters: Any, context: Any, is_disconnect: bool,
+        self,
+        exception: BaseException,
+        sqlalchemy_exception: Any,
+        engine: "Engine",
+        dialect: Any,
+        connection: Optional[Connection],
+        cursor: Any,
+        statement: Optional[str],
+        parameters: Any,
+        context: Any,
+        is_disconnect: bool,
     ) -> None:
         self.original_exception = exception
         self.sqlalchemy_exception = sqlalchemy_exception
@@ -846,9 +1010,7 @@ class NestedTransaction(Transaction):
 
     def _do_commit(self) -> None:
         if not self.is_active:
-            raise exc.InvalidRequestError(
-                "This nested transaction is inactive"
-            )
+            raise exc.InvalidRequestError("This nested transaction is inactive")
         self._deactivate_inner()
         try:
             self.connection._release_savepoint_impl(self._savepoint)
@@ -960,7 +1122,9 @@ class Engine(log.Identified):
         """A new Connection, with a DBAPI connection checked out of the pool."""
         if self._execution_options.get("isolation_level"):
             conn = self._connection_cls(self)
-            conn.execution_options(isolation_level=self._execution_options["isolation_level"])
+            conn.execution_options(
+                isolation_level=self._execution_options["isolation_level"]
+            )
             return conn
         return self._connection_cls(self)
 
@@ -972,7 +1136,9 @@ class Engine(log.Identified):
         """A pooled DBAPI connection (proxied); ``close()`` returns it."""
         return self.pool.connect()
 
-    def _run_ddl_visitor(self, visitorcallable: Any, element: Any, **kwargs: Any) -> None:
+    def _run_ddl_visitor(
+        self, visitorcallable: Any, element: Any, **kwargs: Any
+    ) -> None:
         with self.begin() as conn:
             conn._run_ddl_visitor(visitorcallable, element, **kwargs)  # type: ignore[attr-defined]
 

@@ -11,7 +11,7 @@ import inspect
 from typing import Any, Callable, Optional, Union
 
 from .. import exc
-from .base import Connection, Engine
+from .base import Connection, Engine, _NoWarnFairy
 from .url import URL, make_url
 
 _POOL_ARGS = {
@@ -26,11 +26,23 @@ _POOL_ARGS = {
     "pool_use_lifo": "use_lifo",
     "pool_events": "events",
 }
-_ENGINE_ARGS = ("echo", "logging_name", "query_cache_size", "execution_options",
-                "hide_parameters")
-_IGNORED_ARGS = ("future", "enable_from_linting", "insertmanyvalues_page_size",
-                 "use_insertmanyvalues", "_coerce_config", "strategy",
-                 "use_setinputsizes", "paramstyle_override")
+_ENGINE_ARGS = (
+    "echo",
+    "logging_name",
+    "query_cache_size",
+    "execution_options",
+    "hide_parameters",
+)
+_IGNORED_ARGS = (
+    "future",
+    "enable_from_linting",
+    "insertmanyvalues_page_size",
+    "use_insertmanyvalues",
+    "_coerce_config",
+    "strategy",
+    "use_setinputsizes",
+    "paramstyle_override",
+)
 _ECHO_VALUES = (None, True, False, "debug")
 
 
@@ -55,8 +67,14 @@ def _init_arg_names(cls: type) -> set[str]:
     return names
 
 
-def _check_number(name: str, value: Any, *, allow_none: bool = False,
-                  minimum: Optional[float] = None, integer: bool = False) -> None:
+def _check_number(
+    name: str,
+    value: Any,
+    *,
+    allow_none: bool = False,
+    minimum: Optional[float] = None,
+    integer: bool = False,
+) -> None:
     if value is None and allow_none:
         return
     types: tuple[type, ...] = (int,) if integer else (int, float)
@@ -76,33 +94,45 @@ def _validate(kwargs: dict[str, Any]) -> None:
         )
     if "echo_pool" in kwargs and kwargs["echo_pool"] not in _ECHO_VALUES:
         raise exc.ArgumentError(
-            f"echo_pool must be True, False, None or 'debug', got {kwargs['echo_pool']!r}"
+            "echo_pool must be True, False, None or 'debug', "
+            f"got {kwargs['echo_pool']!r}"
         )
     if "pool_size" in kwargs:
         _check_number("pool_size", kwargs["pool_size"], minimum=0, integer=True)
     if "max_overflow" in kwargs:
         _check_number("max_overflow", kwargs["max_overflow"], minimum=-1, integer=True)
     if "pool_timeout" in kwargs:
-        _check_number("pool_timeout", kwargs["pool_timeout"], minimum=0, allow_none=True)
+        _check_number(
+            "pool_timeout", kwargs["pool_timeout"], minimum=0, allow_none=True
+        )
     if "pool_recycle" in kwargs:
         _check_number("pool_recycle", kwargs["pool_recycle"], minimum=-1)
     if "query_cache_size" in kwargs:
-        _check_number("query_cache_size", kwargs["query_cache_size"], minimum=0, integer=True)
+        _check_number(
+            "query_cache_size", kwargs["query_cache_size"], minimum=0, integer=True
+        )
     if "connect_args" in kwargs and not isinstance(kwargs["connect_args"], dict):
         raise exc.ArgumentError(
             f"connect_args must be a dict, got {type(kwargs['connect_args']).__name__}"
         )
-    if "execution_options" in kwargs and not isinstance(kwargs["execution_options"], dict):
+    if "execution_options" in kwargs and not isinstance(
+        kwargs["execution_options"], dict
+    ):
         raise exc.ArgumentError(
             "execution_options must be a dict, got "
             f"{type(kwargs['execution_options']).__name__}"
         )
     if "creator" in kwargs and not callable(kwargs["creator"]):
-        raise exc.ArgumentError("creator must be a callable returning a DBAPI connection")
+        raise exc.ArgumentError(
+            "creator must be a callable returning a DBAPI connection"
+        )
     if "poolclass" in kwargs and not (
-        isinstance(kwargs["poolclass"], type) and hasattr(kwargs["poolclass"], "connect")
+        isinstance(kwargs["poolclass"], type)
+        and hasattr(kwargs["poolclass"], "connect")
     ):
-        raise exc.ArgumentError(f"poolclass must be a Pool subclass, got {kwargs['poolclass']!r}")
+        raise exc.ArgumentError(
+            f"poolclass must be a Pool subclass, got {kwargs['poolclass']!r}"
+        )
 
 
 def create_engine(url: Union[str, URL], **kwargs: Any) -> Engine:
@@ -186,8 +216,12 @@ def create_engine(url: Union[str, URL], **kwargs: Any) -> Engine:
             "Invalid argument(s) %s sent to create_engine(), using configuration "
             "%s/%s/%s.  Please check that the keyword arguments are appropriate "
             "for this combination of components."
-            % (",".join(repr(k) for k in unknown), type(dialect).__name__,
-               poolclass.__name__, Engine.__name__)
+            % (
+                ",".join(repr(k) for k in unknown),
+                type(dialect).__name__,
+                poolclass.__name__,
+                Engine.__name__,
+            )
         )
 
     engine = Engine(pool, dialect, u, **engine_args)
@@ -204,7 +238,9 @@ def _install_connect_hooks(engine: Engine, dialect: Any) -> None:
 
     def first_connect(dbapi_connection: Any, connection_record: Any) -> None:
         conn = Connection(
-            engine, connection=_InitFairy(dbapi_connection), _has_events=False,
+            engine,
+            connection=_InitFairy(dbapi_connection),
+            _has_events=False,
             _allow_autobegin=False,
         )
         try:
@@ -222,7 +258,7 @@ def _install_connect_hooks(engine: Engine, dialect: Any) -> None:
         event.listen(pool, "connect", do_on_connect)
 
 
-class _InitFairy:
+class _InitFairy(_NoWarnFairy):
     """Stands in for a pooled connection while the dialect initialises."""
 
     is_valid = True
@@ -247,17 +283,23 @@ class _InitFairy:
 def engine_from_config(
     configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any
 ) -> Engine:
-    """Create an Engine from a config dict with prefixed keys (string values coerced)."""
+    """An Engine from a config dict of prefixed keys (string values coerced)."""
     options = {
-        key[len(prefix):]: value
+        key[len(prefix) :]: value
         for key, value in configuration.items()
         if key.startswith(prefix)
     }
     coerce = {
-        "pool_size": int, "max_overflow": int, "pool_timeout": float,
-        "pool_recycle": int, "echo": _coerce_echo, "echo_pool": _coerce_echo,
-        "pool_pre_ping": _coerce_bool, "hide_parameters": _coerce_bool,
-        "pool_use_lifo": _coerce_bool, "future": _coerce_bool,
+        "pool_size": int,
+        "max_overflow": int,
+        "pool_timeout": float,
+        "pool_recycle": int,
+        "echo": _coerce_echo,
+        "echo_pool": _coerce_echo,
+        "pool_pre_ping": _coerce_bool,
+        "hide_parameters": _coerce_bool,
+        "pool_use_lifo": _coerce_bool,
+        "future": _coerce_bool,
         "query_cache_size": int,
     }
     for key, fn in coerce.items():
@@ -288,6 +330,8 @@ def create_pool_from_url(url: Union[str, URL], **kwargs: Any) -> Any:
     renames = {"size": "pool_size"}
     engine_kw: dict[str, Any] = {}
     for key, value in kwargs.items():
-        engine_key = {v: k for k, v in _POOL_ARGS.items()}.get(key, renames.get(key, key))
+        engine_key = {v: k for k, v in _POOL_ARGS.items()}.get(
+            key, renames.get(key, key)
+        )
         engine_kw[engine_key] = value
     return create_engine(url, **engine_kw).pool

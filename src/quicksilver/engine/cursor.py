@@ -88,7 +88,9 @@ class CursorResultMetaData(ResultMetaData):
         self._keys = keys
         self._keymap = keymap
         self._ambiguous_keys = frozenset(ambiguous)
-        self._processors = processors if any(p is not None for p in processors) else None
+        self._processors = (
+            processors if any(p is not None for p in processors) else None
+        )
 
     def __repr__(self) -> str:
         return f"CursorResultMetaData({self._keys!r})"
@@ -101,8 +103,7 @@ class _NoResultMetaData(ResultMetaData):
 
     def _we_dont_return_rows(self, err: Optional[BaseException] = None) -> Any:
         raise exc.ResourceClosedError(
-            "This result object does not return rows. "
-            "It has been closed automatically."
+            "This result object does not return rows. It has been closed automatically."
         ) from err
 
     @property
@@ -149,7 +150,9 @@ class CursorResult(Result[Any]):
     _hard_closed = False
     _rowcount_at_close: Optional[int] = None
 
-    def __init__(self, context: "DefaultExecutionContext", description: Optional[Sequence[Any]]) -> None:
+    def __init__(
+        self, context: "DefaultExecutionContext", description: Optional[Sequence[Any]]
+    ) -> None:
         self.context = context
         self.dialect = context.dialect
         self.cursor = context.cursor
@@ -162,7 +165,9 @@ class CursorResult(Result[Any]):
         Result.__init__(self, metadata)
 
     @staticmethod
-    def _metadata_from(context: "DefaultExecutionContext", description: Sequence[Any]) -> ResultMetaData:
+    def _metadata_from(
+        context: "DefaultExecutionContext", description: Sequence[Any]
+    ) -> ResultMetaData:
         compiled = context.compiled
         if compiled is None:
             return CursorResultMetaData(description)
@@ -278,7 +283,9 @@ class CursorResult(Result[Any]):
         try:
             return self.context.get_lastrowid()
         except BaseException as err:  # pragma: no cover - driver failure
-            self.connection._handle_dbapi_exception(err, None, None, self.cursor, self.context)
+            self.connection._handle_dbapi_exception(
+                err, None, None, self.cursor, self.context
+            )
             raise
 
     @property

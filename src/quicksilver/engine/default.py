@@ -89,7 +89,12 @@ class DefaultDialect:
             self.paramstyle = paramstyle
         elif dbapi is not None and hasattr(dbapi, "paramstyle"):
             self.paramstyle = self.default_paramstyle_for(dbapi)
-        self.positional = self.paramstyle in ("qmark", "format", "numeric", "numeric_dollar")
+        self.positional = self.paramstyle in (
+            "qmark",
+            "format",
+            "numeric",
+            "numeric_dollar",
+        )
         self.isolation_level = isolation_level
         if isolation_level is not None:
             self._check_isolation_level(isolation_level)
@@ -149,7 +154,9 @@ class DefaultDialect:
             self.default_isolation_level = None
         self._initialized = True
 
-    def _get_server_version_info(self, connection: "Connection") -> Optional[tuple[Any, ...]]:
+    def _get_server_version_info(
+        self, connection: "Connection"
+    ) -> Optional[tuple[Any, ...]]:
         return None
 
     def _get_default_schema_name(self, connection: "Connection") -> Optional[str]:
@@ -196,7 +203,9 @@ class DefaultDialect:
     ) -> None:
         cursor.execute(statement, parameters)
 
-    def do_execute_no_params(self, cursor: Any, statement: str, context: Any = None) -> None:
+    def do_execute_no_params(
+        self, cursor: Any, statement: str, context: Any = None
+    ) -> None:
         cursor.execute(statement)
 
     def do_executemany(
@@ -252,7 +261,10 @@ class DefaultDialect:
         return impl
 
     def has_table(
-        self, connection: "Connection", table_name: str, schema: Optional[str] = None,
+        self,
+        connection: "Connection",
+        table_name: str,
+        schema: Optional[str] = None,
         **kw: Any,
     ) -> bool:
         raise NotImplementedError
@@ -298,8 +310,12 @@ class DefaultExecutionContext:
 
     @classmethod
     def _init_ddl(
-        cls, dialect: DefaultDialect, connection: "Connection", dbapi_connection: Any,
-        execution_options: Mapping[str, Any], compiled_ddl: Any,
+        cls,
+        dialect: DefaultDialect,
+        connection: "Connection",
+        dbapi_connection: Any,
+        execution_options: Mapping[str, Any],
+        compiled_ddl: Any,
     ) -> "DefaultExecutionContext":
         self = cls.__new__(cls)
         self.dialect = dialect
@@ -371,7 +387,9 @@ class DefaultExecutionContext:
         else:
             processed = compiled_params
         if dialect.positional:
-            positiontup = getattr(compiled, "_expanded_positiontup", None) or compiled.positiontup
+            positiontup = (
+                getattr(compiled, "_expanded_positiontup", None) or compiled.positiontup
+            )
             n = len(positiontup) if positiontup else 0
             if n == 0:
                 self.parameters = [() for _ in processed]
@@ -428,9 +446,7 @@ class DefaultExecutionContext:
         if getattr(default, "is_callable", False):
             return default.arg(self)
         if getattr(default, "is_clause_element", False):
-            return self.root_connection.scalar(
-                _select_of(default.arg)
-            )
+            return self.root_connection.scalar(_select_of(default.arg))
         return default.arg
 
     def get_current_parameters(self, isolate_multiinsert_groups: bool = True) -> Any:
@@ -538,7 +554,11 @@ class DefaultExecutionContext:
                 bind = bind_names.get(col)
                 if bind is not None:
                     value = params.get(bind)
-            if value is None and not lastrowid_used and self.dialect.postfetch_lastrowid:
+            if (
+                value is None
+                and not lastrowid_used
+                and self.dialect.postfetch_lastrowid
+            ):
                 if _is_autoincrement_pk(table, col):
                     value = self.get_lastrowid()
                     lastrowid_used = True

@@ -34,7 +34,9 @@ class ConnectionEvents(Events[Any]):
         return None
 
     @classmethod
-    def _listen(cls, target: Any, identifier: str, fn: Callable[..., Any], **kw: Any) -> None:
+    def _listen(
+        cls, target: Any, identifier: str, fn: Callable[..., Any], **kw: Any
+    ) -> None:
         super()._listen(target, identifier, fn, **kw)
         if isinstance(target, type):
             target._has_events = True
@@ -48,20 +50,47 @@ class ConnectionEvents(Events[Any]):
             if engine is not None and engine is not target:
                 pass
 
-    def before_execute(self, conn: Any, clauseelement: Any, multiparams: Any,
-                       params: Any, execution_options: Any = None) -> Any:
+    def before_execute(
+        self,
+        conn: Any,
+        clauseelement: Any,
+        multiparams: Any,
+        params: Any,
+        execution_options: Any = None,
+    ) -> Any:
         """Before a statement object is compiled and executed."""
 
-    def after_execute(self, conn: Any, clauseelement: Any, multiparams: Any, params: Any,
-                      execution_options: Any = None, result: Any = None) -> None:
+    def after_execute(
+        self,
+        conn: Any,
+        clauseelement: Any,
+        multiparams: Any,
+        params: Any,
+        execution_options: Any = None,
+        result: Any = None,
+    ) -> None:
         """After a statement object has executed."""
 
-    def before_cursor_execute(self, conn: Any, cursor: Any, statement: str, parameters: Any,
-                              context: Any, executemany: bool) -> Any:
-        """Just before the DBAPI cursor runs the SQL (``retval=True`` may replace it)."""
+    def before_cursor_execute(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> Any:
+        """Just before the cursor runs the SQL; ``retval=True`` may replace it."""
 
-    def after_cursor_execute(self, conn: Any, cursor: Any, statement: str, parameters: Any,
-                             context: Any, executemany: bool) -> None:
+    def after_cursor_execute(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
         """Just after the DBAPI cursor ran the SQL."""
 
     def handle_error(self, exception_context: Any) -> Any:
@@ -116,15 +145,25 @@ class DialectEvents(Events[Any]):
     def do_connect(self, dialect: Any, conn_rec: Any, cargs: Any, cparams: Any) -> Any:
         """Before a DBAPI connection is made; may return one."""
 
-    def do_executemany(self, cursor: Any, statement: str, parameters: Any, context: Any) -> Any:
+    def do_executemany(
+        self, cursor: Any, statement: str, parameters: Any, context: Any
+    ) -> Any:
         """Around cursor.executemany()."""
 
     def do_execute_no_params(self, cursor: Any, statement: str, context: Any) -> Any:
         """Around cursor.execute() without parameters."""
 
-    def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any) -> Any:
+    def do_execute(
+        self, cursor: Any, statement: str, parameters: Any, context: Any
+    ) -> Any:
         """Around cursor.execute()."""
 
-    def do_setinputsizes(self, inputsizes: Any, cursor: Any, statement: str,
-                         parameters: Any, context: Any) -> None:
+    def do_setinputsizes(
+        self,
+        inputsizes: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+    ) -> None:
         """setinputsizes hook (no-op in quicksilver)."""

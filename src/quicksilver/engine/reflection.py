@@ -29,7 +29,9 @@ class Inspector:
             self.engine = bind.engine
             self.bind = bind
         else:
-            raise exc.ArgumentError(f"Inspector needs an Engine or Connection, got {bind!r}")
+            raise exc.ArgumentError(
+                f"Inspector needs an Engine or Connection, got {bind!r}"
+            )
         self.dialect: "DefaultDialect" = self.engine.dialect
         self.info_cache: dict[Any, Any] = {}
 
@@ -77,11 +79,14 @@ class Inspector:
     def get_view_names(self, schema: Optional[str] = None, **kw: Any) -> list[str]:
         return self._call("get_view_names", schema=schema, **kw)  # type: ignore[no-any-return]
 
-    def has_table(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> bool:
+    def has_table(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> bool:
         return self._call("has_table", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
 
-    def has_index(self, table_name: str, index_name: str, schema: Optional[str] = None,
-                  **kw: Any) -> bool:
+    def has_index(
+        self, table_name: str, index_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> bool:
         return self._call("has_index", table_name, index_name, schema=schema, **kw)  # type: ignore[no-any-return]
 
     def has_schema(self, schema_name: str, **kw: Any) -> bool:
@@ -92,26 +97,38 @@ class Inspector:
             name = f"{schema}.{table_name}" if schema else table_name
             raise exc.NoSuchTableError(name)
 
-    def get_columns(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+    def get_columns(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> list[dict[str, Any]]:
         """Column dicts: name, type, nullable, default, autoincrement, comment."""
         cols = self._call("get_columns", table_name, schema=schema, **kw)
         if not cols:
             self._require_table(table_name, schema)
         return cols  # type: ignore[no-any-return]
 
-    def get_pk_constraint(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> dict[str, Any]:
+    def get_pk_constraint(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> dict[str, Any]:
         return self._call("get_pk_constraint", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
 
-    def get_foreign_keys(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+    def get_foreign_keys(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> list[dict[str, Any]]:
         return self._call("get_foreign_keys", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
 
-    def get_indexes(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+    def get_indexes(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> list[dict[str, Any]]:
         return self._call("get_indexes", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
 
-    def get_unique_constraints(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> list[dict[str, Any]]:
+    def get_unique_constraints(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> list[dict[str, Any]]:
         return self._call("get_unique_constraints", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
 
-    def get_table_comment(self, table_name: str, schema: Optional[str] = None, **kw: Any) -> dict[str, Any]:
+    def get_table_comment(
+        self, table_name: str, schema: Optional[str] = None, **kw: Any
+    ) -> dict[str, Any]:
         try:
             return self._call("get_table_comment", table_name, schema=schema, **kw)  # type: ignore[no-any-return]
         except NotImplementedError:
@@ -120,8 +137,11 @@ class Inspector:
     def get_sorted_table_and_fkc_names(self, schema: Optional[str] = None) -> list[Any]:
         names = self.get_table_names(schema)
         deps = {
-            name: {fk["referred_table"] for fk in self.get_foreign_keys(name, schema)
-                   if fk["referred_table"] != name}
+            name: {
+                fk["referred_table"]
+                for fk in self.get_foreign_keys(name, schema)
+                if fk["referred_table"] != name
+            }
             for name in names
         }
         ordered: list[str] = []
@@ -149,6 +169,7 @@ class Inspector:
         **kw: Any,
     ) -> None:
         """Fill ``table`` (a Table) with the columns and constraints found."""
+        from ..sql.elements import TextClause
         from ..sql.schema import (
             Column,
             DefaultClause,
@@ -157,7 +178,6 @@ class Inspector:
             PrimaryKeyConstraint,
             Table,
         )
-        from ..sql.elements import TextClause
 
         schema = table.schema
         name = table.name
@@ -193,12 +213,24 @@ class Inspector:
             referred_schema = fk.get("referred_schema")
             referred_table = fk["referred_table"]
             if resolve_fks and referred_table != name:
-                key = f"{referred_schema}.{referred_table}" if referred_schema else referred_table
+                key = (
+                    f"{referred_schema}.{referred_table}"
+                    if referred_schema
+                    else referred_table
+                )
                 if key not in table.metadata.tables:
                     with self._operation_context() as conn:
-                        Table(referred_table, table.metadata, autoload_with=conn,
-                              schema=referred_schema)
-            prefix = f"{referred_schema}.{referred_table}" if referred_schema else referred_table
+                        Table(
+                            referred_table,
+                            table.metadata,
+                            autoload_with=conn,
+                            schema=referred_schema,
+                        )
+            prefix = (
+                f"{referred_schema}.{referred_table}"
+                if referred_schema
+                else referred_table
+            )
             refspec = [f"{prefix}.{col}" for col in fk["referred_columns"]]
             options = fk.get("options") or {}
             table.append_constraint(
@@ -211,7 +243,9 @@ class Inspector:
                 continue
             if any(getattr(i, "name", None) == ix["name"] for i in table.indexes):
                 continue
-            Index(ix["name"], *[table.c[c] for c in cols], unique=ix.get("unique", False))
+            Index(
+                ix["name"], *[table.c[c] for c in cols], unique=ix.get("unique", False)
+            )
 
 
 @inspection._inspects(Engine)

@@ -8,4 +8,12 @@ from .base import Dispatch as Dispatch
 from .base import EventList as EventList
 from .base import Events as Events
 
-__all__ = ["listen", "listens_for", "remove", "contains", "Events", "Dispatch", "EventList"]
+__all__ = [
+    "listen",
+    "listens_for",
+    "remove",
+    "contains",
+    "Events",
+    "Dispatch",
+    "EventList",
+]

@@ -27,7 +27,9 @@ def _resolve(target: Any, identifier: str) -> tuple[type[Events[Any]], Any]:
     )
 
 
-def listen(target: Any, identifier: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
+def listen(
+    target: Any, identifier: str, fn: Callable[..., Any], *args: Any, **kw: Any
+) -> None:
     """Register ``fn`` to be called when ``identifier`` fires on ``target``.
 
     Mirrors ``sqlalchemy.event.listen``; keywords ``named``, ``retval``,
@@ -37,7 +39,9 @@ def listen(target: Any, identifier: str, fn: Callable[..., Any], *args: Any, **k
     events._listen(resolved, identifier, fn, *args, **kw)
 
 
-def listens_for(target: Any, identifier: str, *args: Any, **kw: Any) -> Callable[[_F], _F]:
+def listens_for(
+    target: Any, identifier: str, *args: Any, **kw: Any
+) -> Callable[[_F], _F]:
     """Decorator form of :func:`listen`."""
 
     def decorate(fn: _F) -> _F:

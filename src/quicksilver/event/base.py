@@ -32,8 +32,12 @@ class _Listener:
     __slots__ = ("fn", "call", "propagate", "retval", "once")
 
     def __init__(
-        self, fn: Callable[..., Any], call: Callable[..., Any], propagate: bool,
-        retval: bool, once: bool,
+        self,
+        fn: Callable[..., Any],
+        call: Callable[..., Any],
+        propagate: bool,
+        retval: bool,
+        once: bool,
     ) -> None:
         self.fn = fn
         self.call = call
@@ -189,7 +193,9 @@ class Events(Generic[_T]):
             _registrars.setdefault(name, []).append(cls)
 
     @classmethod
-    def _create_dispatch(cls, owner: Any, parent: Optional[Dispatch] = None) -> Dispatch:
+    def _create_dispatch(
+        cls, owner: Any, parent: Optional[Dispatch] = None
+    ) -> Dispatch:
         return cls._dispatch_class(owner, parent)
 
     @classmethod
@@ -240,7 +246,12 @@ class Events(Generic[_T]):
 
     @classmethod
     def _wrap(
-        cls, identifier: str, fn: Callable[..., Any], *, named: bool, retval: bool,
+        cls,
+        identifier: str,
+        fn: Callable[..., Any],
+        *,
+        named: bool,
+        retval: bool,
         **kw: Any,
     ) -> Callable[..., Any]:
         """Adapt the user's function to the positional calling convention."""
@@ -249,7 +260,7 @@ class Events(Generic[_T]):
         arg_names = cls._arg_names.get(identifier, ())
 
         def named_call(*args: Any) -> Any:
-            return fn(**dict(zip(arg_names, args)))
+            return fn(**dict(zip(arg_names, args, strict=False)))
 
         return named_call
 
@@ -271,7 +282,8 @@ class Events(Generic[_T]):
     def _contains(cls, target: Any, identifier: str, fn: Callable[..., Any]) -> bool:
         if isinstance(target, type):
             return any(
-                entry.fn is fn for entry in cls._class_level.get((target, identifier), ())
+                entry.fn is fn
+                for entry in cls._class_level.get((target, identifier), ())
             )
         return bool(target.dispatch._contains(identifier, fn))
 

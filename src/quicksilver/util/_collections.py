@@ -27,7 +27,9 @@ class immutabledict(dict[_K, _V]):
     def __ior__(self, other: Any) -> NoReturn:  # type: ignore[override]
         self._immutable()
 
-    def union(self, other: Optional[Mapping[_K, _V]] = None, **kw: _V) -> "immutabledict[_K, _V]":
+    def union(
+        self, other: Optional[Mapping[_K, _V]] = None, **kw: _V
+    ) -> "immutabledict[_K, _V]":
         if not other and not kw:
             return self
         new = dict(self)

@@ -48,8 +48,6 @@ class PluginLoader:
     def register(self, name: str, modulepath: str, objname: str) -> None:
         def load() -> Any:
             module = importlib.import_module(modulepath)
-            for token in modulepath.split(".")[1:]:
-                pass
             return getattr(module, objname)
 
         self.impls[name] = load

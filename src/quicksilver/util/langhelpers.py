@@ -33,7 +33,9 @@ def warn(msg: str, code: Optional[str] = None, stacklevel: int = 3) -> None:
     """Emit an SAWarning (quicksilver.exc.SAWarning)."""
     from ..exc import SAWarning
 
-    warnings.warn(SAWarning(msg, code=code) if code else SAWarning(msg), stacklevel=stacklevel)
+    warnings.warn(
+        SAWarning(msg, code=code) if code else SAWarning(msg), stacklevel=stacklevel
+    )
 
 
 def warn_deprecated(msg: str, version: str = "2.0", stacklevel: int = 3) -> None:

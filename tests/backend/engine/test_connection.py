@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from quicksilver import exc
-from quicksilver import event
-from quicksilver import text
+from quicksilver import event, exc, text
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +45,15 @@ def test_execute_and_fetch(engine: Any) -> None:
 def test_commit_as_you_go(engine: Any) -> None:
     with engine.connect() as conn:
         assert not conn.in_transaction()
-        conn.execute(text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": "a", "v": 1})
+        conn.execute(
+            text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": "a", "v": 1}
+        )
         assert conn.in_transaction()
         conn.commit()
         assert not conn.in_transaction()
-        conn.execute(text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": "b", "v": 2})
+        conn.execute(
+            text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": "b", "v": 2}
+        )
         conn.rollback()
     assert _count(engine) == 1
 
@@ -127,7 +129,9 @@ def test_integrity_error_is_wrapped(engine: Any) -> None:
     with engine.connect() as conn:
         conn.execute(text("INSERT INTO qs_kv (k, v) VALUES ('dup', 1)"))
         with pytest.raises(exc.IntegrityError) as info:
-            conn.execute(text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": "dup", "v": 2})
+            conn.execute(
+                text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": "dup", "v": 2}
+            )
         err = info.value
         assert err.orig is not None
         assert isinstance(err, exc.DBAPIError)
@@ -148,7 +152,9 @@ def test_programming_error_is_wrapped(engine: Any) -> None:
 def test_exec_driver_sql(engine: Any) -> None:
     mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
     with engine.connect() as conn:
-        conn.exec_driver_sql(f"INSERT INTO qs_kv (k, v) VALUES ({mark}, {mark})", ("d", 4))
+        conn.exec_driver_sql(
+            f"INSERT INTO qs_kv (k, v) VALUES ({mark}, {mark})", ("d", 4)
+        )
         assert conn.exec_driver_sql("SELECT v FROM qs_kv").scalar() == 4
         conn.commit()
 
@@ -214,7 +220,9 @@ def test_invalidate_then_reconnect(engine: Any) -> None:
 def test_events_count_statements(engine: Any) -> None:
     seen: list[str] = []
 
-    def before(conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: bool) -> None:
+    def before(
+        conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: bool
+    ) -> None:
         seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", before)
@@ -228,7 +236,9 @@ def test_events_count_statements(engine: Any) -> None:
 
 
 def test_before_cursor_execute_retval_rewrites(engine: Any) -> None:
-    def rewrite(conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: bool) -> Any:
+    def rewrite(
+        conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: bool
+    ) -> Any:
         return statement.replace("SELECT 1", "SELECT 5"), params
 
     event.listen(engine, "before_cursor_execute", rewrite, retval=True)
@@ -247,7 +257,11 @@ def test_echo_logs_statements_not_passwords(db_url: str, caplog: Any) -> None:
         with caplog.at_level(logging.INFO, logger="quicksilver.engine.Engine"):
             with eng.connect() as conn:
                 conn.execute(text("SELECT :x"), {"x": 12345})
-        messages = [r.getMessage() for r in caplog.records if r.name.startswith("quicksilver.engine")]
+        messages = [
+            r.getMessage()
+            for r in caplog.records
+            if r.name.startswith("quicksilver.engine")
+        ]
         assert any("SELECT" in m for m in messages)
         assert any("12345" in m for m in messages)
         assert any(m == "BEGIN (implicit)" for m in messages)
@@ -265,7 +279,9 @@ def test_hide_parameters(db_url: str, caplog: Any) -> None:
             with eng.connect() as conn:
                 conn.execute(text("SELECT :x"), {"x": 98765})
                 with pytest.raises(exc.DBAPIError) as info:
-                    conn.execute(text("SELECT * FROM nope_nope WHERE a = :x"), {"x": 98765})
+                    conn.execute(
+                        text("SELECT * FROM nope_nope WHERE a = :x"), {"x": 98765}
+                    )
         assert "98765" not in caplog.text
         assert "98765" not in str(info.value)
     finally:
@@ -280,7 +296,10 @@ def test_threads_each_with_own_connection(engine: Any) -> None:
         try:
             barrier.wait()
             with engine.begin() as conn:
-                conn.execute(text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"), {"k": f"t{i}", "v": i})
+                conn.execute(
+                    text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"),
+                    {"k": f"t{i}", "v": i},
+                )
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
@@ -291,4 +310,68 @@ def test_threads_each_with_own_connection(engine: Any) -> None:
         t.join()
     assert not errors
     assert _count(engine) == 8
+    assert engine.pool.checkedout() == 0
+
+
+def test_concurrent_use_of_one_connection_is_refused(engine: Any) -> None:
+    """Two threads inside one Connection at once: the second gets ConcurrentUseError.
+
+    SQLAlchemy (oracle) does not detect this: the second thread's statement runs
+    on the same DBAPI connection, interleaving transactions silently.
+    """
+    if engine.dialect.name == "sqlite":
+        slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
+    else:
+        slow = "SELECT pg_sleep(0.5)"
+    conn = engine.connect()
+    started = threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        started.set()
+        conn.execute(text(slow))
+
+    t = threading.Thread(target=first, name="first-thread")
+    t.start()
+    started.wait()
+    import time
+
+    deadline = time.monotonic() + 5
+    while conn._guard_owner == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    try:
+        conn.execute(text("SELECT 1"))
+    except exc.ConcurrentUseError as e:
+        errors.append(e)
+    t.join()
+    conn.close()
+    assert len(errors) == 1
+    message = str(errors[0])
+    assert "first-thread" in message and "MainThread" in message
+    assert isinstance(errors[0], exc.InvalidRequestError)
+
+
+def test_sequential_handover_between_threads_is_allowed(engine: Any) -> None:
+    conn = engine.connect()
+    out: list[int] = []
+    t = threading.Thread(
+        target=lambda: out.append(conn.execute(text("SELECT 3")).scalar())
+    )
+    t.start()
+    t.join()
+    out.append(conn.execute(text("SELECT 4")).scalar())
+    conn.close()
+    assert out == [3, 4]
+
+
+def test_garbage_collected_connection_warns_and_returns(engine: Any) -> None:
+    import gc
+
+    def leak() -> None:
+        conn = engine.connect()
+        conn.execute(text("SELECT 1"))
+
+    with pytest.warns(exc.QuicksilverResourceWarning, match="test_connection.py"):
+        leak()
+        gc.collect()
     assert engine.pool.checkedout() == 0

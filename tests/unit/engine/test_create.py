@@ -37,8 +37,13 @@ def test_postgresql_defaults_do_not_connect() -> None:
 
 def test_pool_arguments_reach_the_pool(tmp_path: Any) -> None:
     eng = create_engine(
-        f"sqlite:///{tmp_path}/x.db", pool_size=3, max_overflow=2, pool_timeout=5,
-        pool_recycle=60, pool_pre_ping=True, pool_use_lifo=True,
+        f"sqlite:///{tmp_path}/x.db",
+        pool_size=3,
+        max_overflow=2,
+        pool_timeout=5,
+        pool_recycle=60,
+        pool_pre_ping=True,
+        pool_use_lifo=True,
     )
     assert eng.pool.size() == 3
     assert eng.pool._max_overflow == 2
@@ -56,7 +61,9 @@ def test_poolclass(poolclass: type, tmp_path: Any) -> None:
 
 
 def test_unknown_argument_is_type_error() -> None:
-    with pytest.raises(TypeError, match="Invalid argument\\(s\\) 'foo' sent to create_engine"):
+    with pytest.raises(
+        TypeError, match="Invalid argument\\(s\\) 'foo' sent to create_engine"
+    ):
         create_engine("sqlite://", foo=1)
 
 
@@ -81,7 +88,9 @@ def test_pool_size_with_nullpool_is_type_error(tmp_path: Any) -> None:
         {"isolation_level": "BOGUS"},
     ],
 )
-def test_nonsense_arguments_fail_at_create_engine(kw: dict[str, Any], tmp_path: Any) -> None:
+def test_nonsense_arguments_fail_at_create_engine(
+    kw: dict[str, Any], tmp_path: Any
+) -> None:
     with pytest.raises(exc.ArgumentError):
         create_engine(f"sqlite:///{tmp_path}/x.db", **kw)
 
@@ -128,15 +137,21 @@ def test_isolation_level_argument(tmp_path: Any) -> None:
 
 def test_execution_options_argument(tmp_path: Any) -> None:
     eng = create_engine(
-        f"sqlite:///{tmp_path}/x.db", execution_options={"isolation_level": "AUTOCOMMIT"}
+        f"sqlite:///{tmp_path}/x.db",
+        execution_options={"isolation_level": "AUTOCOMMIT"},
     )
     with eng.connect() as conn:
         assert conn.get_isolation_level() == "AUTOCOMMIT"
 
 
 def test_engine_logger_names(tmp_path: Any) -> None:
-    eng = create_engine(f"sqlite:///{tmp_path}/x.db", echo=True, echo_pool=True,
-                        logging_name="myeng", pool_logging_name="mypool")
+    eng = create_engine(
+        f"sqlite:///{tmp_path}/x.db",
+        echo=True,
+        echo_pool=True,
+        logging_name="myeng",
+        pool_logging_name="mypool",
+    )
     assert eng.logger.logger.name == "quicksilver.engine.Engine.myeng"  # type: ignore[union-attr]
     assert eng.pool.logger.logger.name == "quicksilver.pool.impl.QueuePool.mypool"  # type: ignore[union-attr]
 

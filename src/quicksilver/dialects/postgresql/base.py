@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from ...engine.base import Connection
 
 #: SQLSTATE classes and codes that mean the connection is gone.
-_DISCONNECT_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "08000", "08003", "08006",
-                                   "08001", "08004", "08007"})
+_DISCONNECT_SQLSTATES = frozenset(
+    {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004", "08007"}
+)
 _DISCONNECT_MESSAGES = (
     "terminating connection",
     "closed the connection",
@@ -66,13 +67,20 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
     colspecs: ClassVar[Any] = _colspecs
     execution_ctx_cls = PGExecutionContext
     _isolation_lookup = frozenset(
-        {"SERIALIZABLE", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ",
-         "AUTOCOMMIT"}
+        {
+            "SERIALIZABLE",
+            "READ UNCOMMITTED",
+            "READ COMMITTED",
+            "REPEATABLE READ",
+            "AUTOCOMMIT",
+        }
     )
 
     def _get_server_version_info(self, connection: "Connection") -> tuple[int, ...]:
         version = connection.exec_driver_sql("select pg_catalog.version()").scalar()
-        match = re.match(r".*(?:PostgreSQL|EnterpriseDB) (\d+)\.?(\d+)?(?:\.(\d+))?", str(version))
+        match = re.match(
+            r".*(?:PostgreSQL|EnterpriseDB) (\d+)\.?(\d+)?(?:\.(\d+))?", str(version)
+        )
         if not match:
             raise AssertionError(f"Could not determine version from string {version!r}")
         return tuple(int(x) for x in match.group(1, 2, 3) if x is not None)
@@ -81,7 +89,10 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
         return str(connection.exec_driver_sql("select current_schema()").scalar())
 
     def has_table(
-        self, connection: "Connection", table_name: str, schema: Optional[str] = None,
+        self,
+        connection: "Connection",
+        table_name: str,
+        schema: Optional[str] = None,
         **kw: Any,
     ) -> bool:
         if schema is None:
@@ -99,10 +110,20 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
                 "AND n.nspname = %(schema)s AND c.relkind IN ('r', 'v', 'm', 'f', 'p')"
             )
             params = {"name": table_name, "schema": schema}
-        return connection.exec_driver_sql(self._convert_named(sql), self._convert_params(sql, params)).first() is not None
+        return (
+            connection.exec_driver_sql(
+                self._convert_named(sql), self._convert_params(sql, params)
+            ).first()
+            is not None
+        )
 
-    def has_type(self, connection: "Connection", type_name: str,
-                 schema: Optional[str] = None, **kw: Any) -> bool:
+    def has_type(
+        self,
+        connection: "Connection",
+        type_name: str,
+        schema: Optional[str] = None,
+        **kw: Any,
+    ) -> bool:
         sql = (
             "SELECT t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
             "ON n.oid = t.typnamespace WHERE t.typname = %(name)s"
@@ -113,19 +134,40 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
         else:
             sql += " AND n.nspname = %(schema)s"
             params["schema"] = schema
-        return connection.exec_driver_sql(self._convert_named(sql), self._convert_params(sql, params)).first() is not None
+        return (
+            connection.exec_driver_sql(
+                self._convert_named(sql), self._convert_params(sql, params)
+            ).first()
+            is not None
+        )
 
     def has_schema(self, connection: "Connection", schema: str, **kw: Any) -> bool:
         sql = "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s"
-        return connection.exec_driver_sql(self._convert_named(sql), self._convert_params(sql, {"schema": schema})).first() is not None
+        return (
+            connection.exec_driver_sql(
+                self._convert_named(sql), self._convert_params(sql, {"schema": schema})
+            ).first()
+            is not None
+        )
 
-    def has_sequence(self, connection: "Connection", sequence_name: str,
-                     schema: Optional[str] = None, **kw: Any) -> bool:
+    def has_sequence(
+        self,
+        connection: "Connection",
+        sequence_name: str,
+        schema: Optional[str] = None,
+        **kw: Any,
+    ) -> bool:
         sql = (
             "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'S' "
             "AND c.relname = %(name)s"
         )
-        return connection.exec_driver_sql(self._convert_named(sql), self._convert_params(sql, {"name": sequence_name})).first() is not None
+        return (
+            connection.exec_driver_sql(
+                self._convert_named(sql),
+                self._convert_params(sql, {"name": sequence_name}),
+            ).first()
+            is not None
+        )
 
     # driver-neutral SQL above is written in pyformat; a driver with another
     # paramstyle converts it here

@@ -66,7 +66,9 @@ class SQLiteDialect(SQLiteReflectionMixin, DefaultDialect):
         self.supports_multivalues_insert = version >= (3, 7, 11)  # type: ignore[misc]
 
     def _sqlite_version(self) -> tuple[int, ...]:
-        if self.loaded_dbapi is not None and hasattr(self.loaded_dbapi, "sqlite_version_info"):
+        if self.loaded_dbapi is not None and hasattr(
+            self.loaded_dbapi, "sqlite_version_info"
+        ):
             return tuple(self.loaded_dbapi.sqlite_version_info)
         return (3, 35)
 
@@ -77,7 +79,10 @@ class SQLiteDialect(SQLiteReflectionMixin, DefaultDialect):
         return "main"
 
     def has_table(
-        self, connection: "Connection", table_name: str, schema: Optional[str] = None,
+        self,
+        connection: "Connection",
+        table_name: str,
+        schema: Optional[str] = None,
         **kw: Any,
     ) -> bool:
         from ...exc import ArgumentError
@@ -99,8 +104,14 @@ class SQLiteDialect(SQLiteReflectionMixin, DefaultDialect):
             params = (table_name,)
         return connection.exec_driver_sql(sql, params).first() is not None
 
-    def has_index(self, connection: "Connection", table_name: str, index_name: str,
-                  schema: Optional[str] = None, **kw: Any) -> bool:
+    def has_index(
+        self,
+        connection: "Connection",
+        table_name: str,
+        index_name: str,
+        schema: Optional[str] = None,
+        **kw: Any,
+    ) -> bool:
         sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?"
         return connection.exec_driver_sql(sql, (index_name,)).first() is not None
 
@@ -121,4 +132,3 @@ class SQLiteDialect(SQLiteReflectionMixin, DefaultDialect):
 
     def set_isolation_level(self, dbapi_connection: Any, level: str) -> None:
         raise NotImplementedError
-

@@ -55,8 +55,11 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
         query = dict(url.query)
         opts: dict[str, Any] = {}
         pysqlite_args = [
-            ("uri", bool), ("timeout", float), ("isolation_level", str),
-            ("detect_types", int), ("check_same_thread", bool),
+            ("uri", bool),
+            ("timeout", float),
+            ("isolation_level", str),
+            ("detect_types", int),
+            ("check_same_thread", bool),
             ("cached_statements", int),
         ]
         for key, type_ in pysqlite_args:
@@ -82,7 +85,9 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
                 "Unknown SQLite URL query argument(s): %s" % ", ".join(sorted(query))
             )
         elif database != ":memory:":
-            database = os.path.abspath(database) if not os.path.isabs(database) else database
+            database = (
+                os.path.abspath(database) if not os.path.isabs(database) else database
+            )
         if "check_same_thread" not in opts:
             opts["check_same_thread"] = self._is_memory_url(url)
         return [database], opts
@@ -96,13 +101,14 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(
-                "PRAGMA read_uncommitted = %d" % (1 if level == "READ UNCOMMITTED" else 0)
+                "PRAGMA read_uncommitted = %d"
+                % (1 if level == "READ UNCOMMITTED" else 0)
             )
         finally:
             cursor.close()
 
     def do_savepoint(self, connection: "Connection", name: str) -> None:
-        raw = connection.connection.dbapi_connection
+        raw = connection._fairy().dbapi_connection
         if raw.isolation_level is not None and not raw.in_transaction:
             connection.exec_driver_sql("BEGIN")
         super().do_savepoint(connection, name)
