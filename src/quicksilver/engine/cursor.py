@@ -46,7 +46,7 @@ class CursorResultMetaData(ResultMetaData):
         processors: List[Any] = [None] * len(keys)
         if result_columns and len(result_columns) == len(keys):
             for index, entry in enumerate(result_columns):
-                keyname, name, objects, type_ = entry[0], entry[1], entry[2], entry[3]
+                keyname, objects, type_ = entry[0], entry[2], entry[3]
                 for obj in objects or ():
                     try:
                         keymap.setdefault(obj, index)
