@@ -42,8 +42,10 @@ def test_pre_ping_replaces_dead_connection(db_url: str) -> None:
     try:
         with eng.connect() as conn:
             pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
-        with create_engine(db_url).connect() as killer:
+        killer_engine = create_engine(db_url)
+        with killer_engine.connect() as killer:
             killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        killer_engine.dispose()
         with eng.connect() as conn:
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
     finally:
