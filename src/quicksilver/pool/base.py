@@ -36,7 +36,7 @@ import threading
 import time
 from collections import deque
 from enum import Enum
-from types import CodeType
+from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Callable, Deque, List, Optional, Tuple, Union
 
 from .. import exc, log
@@ -416,7 +416,9 @@ class _ConnectionRecord(ConnectionPoolEntry):
         if pool._recycle > -1 and _time() - self.starttime > pool._recycle:
             reason = "Connection %r exceeded timeout; recycling"
         elif self._epoch == -1:
-            reason = "Connection %r invalidated due to local soft invalidation; recycling"
+            reason = (
+                "Connection %r invalidated due to local soft invalidation; recycling"
+            )
         elif self._epoch != pool._epoch:
             reason = "Connection %r invalidated due to pool invalidation; recycling"
         if reason is None:
@@ -632,7 +634,8 @@ class _ConnectionFairy(PoolProxiedConnection):
             return rec.info
         info: Optional[dict[Any, Any]] = getattr(self, "_detached_info", None)
         if info is None:
-            info = self._detached_info = {}
+            info = {}
+            self._detached_info = info
         return info
 
     @property
@@ -710,7 +713,9 @@ class _ConnectionFairy(PoolProxiedConnection):
             dispatch.checkin(rec.dbapi_connection, rec)
         pool._return_conn(rec)
 
-    def _close_detached(self, conn: DBAPIConnection, transaction_was_reset: bool) -> None:
+    def _close_detached(
+        self, conn: DBAPIConnection, transaction_was_reset: bool
+    ) -> None:
         pool = self._pool
         self.dbapi_connection = None
         try:
@@ -840,7 +845,7 @@ def _checkout(pool: "Pool", rec: _ConnectionRecord) -> _ConnectionFairy:
 
     # Remember the first caller outside quicksilver, for timeout messages.
     # Frame 2 is the caller of ``connect()``.
-    f = _getframe(2)
+    f: Optional[FrameType] = _getframe(2)
     internal = _internal_files
     while f is not None:
         code = f.f_code
@@ -1022,10 +1027,9 @@ class Pool(log.Identified):
         pre_ping: bool = False,
         _dispatch: Optional["Dispatch"] = None,
     ) -> None:
+        self._orig_logging_name: Optional[str] = None
         if logging_name:
             self.logging_name = self._orig_logging_name = logging_name
-        else:
-            self._orig_logging_name = None
         if echo not in (None, True, False, "debug"):
             raise exc.ArgumentError(
                 f"Invalid value for 'echo': {echo!r}; expected True, False, None "
@@ -1049,7 +1053,7 @@ class Pool(log.Identified):
         self.dispatch: Dispatch = PoolEvents._create_dispatch(self)
         if _dispatch is not None:
             self.dispatch._update(_dispatch, only_propagate=False)
-        if dialect:
+        if dialect is not None:
             self._dialect = dialect
         if events:
             for item in events:
@@ -1064,7 +1068,11 @@ class Pool(log.Identified):
         _fork.register(self)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} at 0x{id(self):x}; {self.status()}>"
+        try:
+            status = self.status()
+        except NotImplementedError:
+            return f"<{type(self).__name__} at 0x{id(self):x}>"
+        return f"<{type(self).__name__} at 0x{id(self):x}; {status}>"
 
     # -- creator ----------------------------------------------------------------
 
@@ -1184,7 +1192,9 @@ class Pool(log.Identified):
     def recreate(self) -> "Pool":
         """A new, empty pool of the same class and settings, keeping listeners."""
         self.logger.info("Pool recreating")
-        return self.__class__(self._creator, _dispatch=self.dispatch, **self._recreate_kw())
+        return self.__class__(
+            self._creator, _dispatch=self.dispatch, **self._recreate_kw()
+        )
 
     def dispose(self) -> None:
         """Close the idle connections; checked-out ones stay open."""

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Optional
 from ..event.base import Events
 
 if TYPE_CHECKING:
-    from .base import ConnectionPoolEntry, Pool, PoolProxiedConnection, PoolResetState
+    from .base import (
+        ConnectionPoolEntry,
+        Pool,  # noqa: F401 - named in the Events["Pool"] string
+        PoolProxiedConnection,
+        PoolResetState,
+    )
 
 
 class PoolEvents(Events["Pool"]):
@@ -40,7 +45,9 @@ class PoolEvents(Events["Pool"]):
             return getattr(target, "pool", None)
         return super()._accept_with(target, identifier)
 
-    def connect(self, dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    def connect(
+        self, dbapi_connection: Any, connection_record: ConnectionPoolEntry
+    ) -> None:
         """A new DBAPI connection was created for ``connection_record``."""
 
     def first_connect(
@@ -60,7 +67,9 @@ class PoolEvents(Events["Pool"]):
         drop this connection and retry with a fresh one.
         """
 
-    def checkin(self, dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    def checkin(
+        self, dbapi_connection: Any, connection_record: ConnectionPoolEntry
+    ) -> None:
         """A connection came back to the pool (``dbapi_connection`` may be None
         if it was invalidated)."""
 
@@ -88,10 +97,14 @@ class PoolEvents(Events["Pool"]):
     ) -> None:
         """A connection was soft-invalidated: replaced at its next checkout."""
 
-    def close(self, dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    def close(
+        self, dbapi_connection: Any, connection_record: ConnectionPoolEntry
+    ) -> None:
         """A pooled DBAPI connection is being closed."""
 
-    def detach(self, dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    def detach(
+        self, dbapi_connection: Any, connection_record: ConnectionPoolEntry
+    ) -> None:
         """A connection was detached from its pool entry."""
 
     def close_detached(self, dbapi_connection: Any) -> None:

@@ -73,9 +73,10 @@ class QueuePool(Pool):
     ``max_overflow`` more while busy; mirrors ``sqlalchemy.pool.QueuePool``.
 
     ``pool_size=0`` means no limit (any number open, all kept idle);
-    ``max_overflow=-1`` allows any number open.  ``timeout`` (seconds, None to wait forever) bounds the wait
-    for a connection, after which :class:`quicksilver.exc.TimeoutError` is
-    raised listing who holds the connections.  ``use_lifo`` reuses the most
+    ``max_overflow=-1`` allows any number open.  ``timeout`` (seconds, None to
+    wait forever) bounds the wait for a connection, after which
+    :class:`quicksilver.exc.TimeoutError` is raised listing who holds the
+    connections.  ``use_lifo`` reuses the most
     recently returned connection first.  Waiting threads are served in
     arrival order.
     """
@@ -206,18 +207,16 @@ class QueuePool(Pool):
 
     def _timeout_error(self) -> exc.TimeoutError:
         message = (
-            "QueuePool limit of size %d overflow %d reached, connection timed out, "
-            "timeout %0.2f" % (self.size(), self.overflow(), self._timeout or 0.0)
+            f"QueuePool limit of size {self.size()} overflow {self.overflow()} "
+            f"reached, connection timed out, timeout {self._timeout or 0.0:0.2f}"
         )
         sites = self._checked_out_sites()
         if sites:
             shown = sites[:_MAX_SITES_LISTED]
-            message += "; %d connection(s) checked out at:\n  %s" % (
-                len(sites),
-                "\n  ".join(shown),
-            )
+            listing = "\n  ".join(shown)
+            message += f"; {len(sites)} connection(s) checked out at:\n  {listing}"
             if len(sites) > len(shown):
-                message += "\n  ... and %d more" % (len(sites) - len(shown))
+                message += f"\n  ... and {len(sites) - len(shown)} more"
         return exc.TimeoutError(message, code="pool-timeout")
 
     def _checked_out_sites(self) -> List[str]:
@@ -314,9 +313,9 @@ class QueuePool(Pool):
 
     def status(self) -> str:
         return (
-            "Pool size: %d  Connections in pool: %d Current Overflow: %d "
-            "Current Checked out connections: %d"
-            % (self.size(), self.checkedin(), self.overflow(), self.checkedout())
+            f"Pool size: {self.size()}  Connections in pool: {self.checkedin()} "
+            f"Current Overflow: {self.overflow()} "
+            f"Current Checked out connections: {self.checkedout()}"
         )
 
     def size(self) -> int:
@@ -492,7 +491,7 @@ class SingletonThreadPool(Pool):
                 self.logger.debug("Could not close %r on dispose", rec)
 
     def status(self) -> str:
-        return "SingletonThreadPool id:%d size: %d" % (id(self), len(self._all_conns))
+        return f"SingletonThreadPool id:{id(self)} size: {len(self._all_conns)}"
 
 
 class StaticPool(Pool):
@@ -593,7 +592,7 @@ class AssertionPool(Pool):
     def _do_get(self) -> _ConnectionRecord:
         if self._checked_out:
             if self._checkout_traceback:
-                suffix = " at:\n%s" % "".join(self._checkout_traceback)
+                suffix = " at:\n" + "".join(self._checkout_traceback)
             else:
                 suffix = ""
             raise AssertionError("connection is already checked out" + suffix)

@@ -43,7 +43,10 @@ class _Twin:
     def connect(self) -> None:
         outcomes = []
         for pool, held, errors in zip(
-            self.pools, self.held, (qs_exc.TimeoutError, sa_exc.TimeoutError)
+            self.pools,
+            self.held,
+            (qs_exc.TimeoutError, sa_exc.TimeoutError),
+            strict=True,
         ):
             try:
                 held.append(pool.connect())

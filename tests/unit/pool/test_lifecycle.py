@@ -188,7 +188,9 @@ def test_checkin_with_transaction_already_reset(dbapi: FakeDBAPI) -> None:
     assert pool.checkedin() == 1
 
 
-def test_failed_reset_invalidates(dbapi: FakeDBAPI, caplog: pytest.LogCaptureFixture) -> None:
+def test_failed_reset_invalidates(
+    dbapi: FakeDBAPI, caplog: pytest.LogCaptureFixture
+) -> None:
     pool = QueuePool(dbapi.connect)
     c = pool.connect()
     dbapi.connections[0].fail_on("rollback")

@@ -12,7 +12,6 @@ from quicksilver import exc
 from quicksilver.pool import AssertionPool, NullPool, SingletonThreadPool, StaticPool
 from tests.harness.fake_dbapi import FakeDBAPI
 
-
 # -- SingletonThreadPool -------------------------------------------------------
 
 
