@@ -199,6 +199,7 @@ class ScalarAttributeImpl:
             return History.from_scalar_attribute(state, key, d[key])
         if (
             passive & PassiveFlag.SQL_OK
+            and passive & PassiveFlag.CALLABLES_OK
             and state.key is not None
             and key in state.unloaded
             and key not in state.committed_state

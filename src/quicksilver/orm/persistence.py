@@ -316,10 +316,7 @@ def _emit_updates(
         if has_version and vcol.key not in params:
             params[vcol.key] = d[version[0]]
         for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
-            old = cs.get(key, NO_VALUE)
-            if old is NO_VALUE or old is None:
-                old = d.get(key)
-            params[_PK_PREFIX + col.key] = old
+            params[_PK_PREFIX + col.key] = _pk_where_value(state, key)
         if has_version:
             params[_VERSION_BIND] = version[1]
         keys = tuple(sorted(params)) + (("version",) if has_version else ())
@@ -373,6 +370,18 @@ def _after_update_row(
             to_expire.append(key)
     if to_expire:
         uow.post_expire.append((state, to_expire))
+
+
+def _pk_where_value(state: "InstanceState[Any]", key: str) -> Any:
+    """The primary key value identifying the row now (before this flush)."""
+    identity = state.key
+    pk_keys = state.manager.mapper._pk_keys
+    if identity is not None and key in pk_keys:
+        return identity[1][pk_keys.index(key)]
+    value = state.committed_state.get(key, NO_VALUE)
+    if value is NO_VALUE or value is None:
+        value = state.dict.get(key)
+    return value
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -448,12 +457,7 @@ def _delete_obj(
             cs = state.committed_state
             params: dict[str, Any] = {}
             for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
-                value = cs.get(key, NO_VALUE)
-                if value is NO_VALUE or value is None:
-                    value = d.get(key)
-                    if value is None and key not in d:
-                        obj = state()
-                        value = getattr(obj, key)
+                value = _pk_where_value(state, key)
                 if value is None:
                     raise orm_exc.FlushError(
                         f"Can't delete from table {table} using NULL for primary key "

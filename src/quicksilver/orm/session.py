@@ -19,6 +19,7 @@ from ..util import warn, warn_deprecated
 from . import exc as orm_exc
 from .base import (
     NO_VALUE,
+    PASSIVE_NO_INITIALIZE,
     STATE_KEY,
     instance_state,
     object_state,
@@ -644,7 +645,7 @@ class Session:
         if not state.modified:
             return False
         for _key, impl in state.manager.impls.items():
-            if impl.get_history(state).has_changes():
+            if impl.get_history(state, PASSIVE_NO_INITIALIZE).has_changes():
                 return True
         return False
 

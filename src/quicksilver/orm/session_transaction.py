@@ -18,7 +18,6 @@ the failure visible to the code that owns the transaction.
 from __future__ import annotations
 
 import enum
-import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc as sa_exc
@@ -70,15 +69,9 @@ class SessionTransaction(_StateChange):
         self._state = ACTIVE
         # bind -> (connection, engine transaction, should commit, should close)
         self._connections: dict[Any, tuple[Any, Any, bool, bool]] = {}
-        self._new: "weakref.WeakKeyDictionary[InstanceState[Any], bool]" = (
-            weakref.WeakKeyDictionary()
-        )
-        self._deleted: "weakref.WeakKeyDictionary[InstanceState[Any], bool]" = (
-            weakref.WeakKeyDictionary()
-        )
-        self._dirty: "weakref.WeakKeyDictionary[InstanceState[Any], bool]" = (
-            weakref.WeakKeyDictionary()
-        )
+        self._new: dict[InstanceState[Any], bool] = {}
+        self._deleted: dict[InstanceState[Any], bool] = {}
+        self._dirty: dict[InstanceState[Any], bool] = {}
         self._key_switches: dict[Any, Any] = {}
         self._rollback_exception: Optional[BaseException] = None
         if session.dispatch.after_transaction_create:
