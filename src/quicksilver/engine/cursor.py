@@ -135,6 +135,14 @@ class _NoResultMetaData(ResultMetaData):
 _NO_RESULT_METADATA = _NoResultMetaData()
 
 
+def _row_logger(logger: Any) -> Any:
+    def log_row(row: Any) -> Any:
+        logger.debug("Row %r", row)
+        return row
+
+    return log_row
+
+
 def _description_key(description: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(d[0] for d in description)
 
@@ -162,6 +170,10 @@ class CursorResult(Result[Any]):
             self._soft_close()
         else:
             metadata = self._metadata_from(context, description)
+            if self.connection._echo:
+                logger = self.connection.engine.logger
+                if logger.isEnabledFor(10):  # echo="debug": log each row too
+                    self._row_logging_fn = _row_logger(logger)
         Result.__init__(self, metadata)
 
     @staticmethod

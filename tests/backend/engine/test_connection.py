@@ -375,3 +375,17 @@ def test_garbage_collected_connection_warns_and_returns(engine: Any) -> None:
         leak()
         gc.collect()
     assert engine.pool.checkedout() == 0
+
+
+def test_echo_debug_logs_rows(db_url: str, caplog: Any) -> None:
+    from quicksilver import create_engine
+
+    eng = create_engine(db_url, echo="debug")
+    try:
+        with caplog.at_level(logging.DEBUG, logger="quicksilver.engine.Engine"):
+            with eng.connect() as conn:
+                conn.execute(text("SELECT 4242 AS x")).all()
+        assert any("4242" in r.getMessage() and r.levelno == logging.DEBUG
+                   for r in caplog.records)
+    finally:
+        eng.dispose()
