@@ -57,6 +57,7 @@ def execute_dml(
 ) -> Any:
     opts = dict(execution_options)
     strategy = _check_strategy(opts.pop("synchronize_session", "auto"))
+    statement = _against_real_table(statement)
     session._autoflush()
     conn = session._connection_for_bind(
         bind_arguments.get("bind") or session.get_bind(mapper, clause=statement)
@@ -67,6 +68,7 @@ def execute_dml(
         return conn.execute(statement, params, execution_options=opts or None)
     where = getattr(statement, "whereclause", None)
     matched: Optional[list[Any]] = None
+    unknown: list[Any] = []
     if strategy in ("auto", "evaluate"):
         try:
             matcher = _evaluator(mapper, where)
@@ -75,14 +77,19 @@ def execute_dml(
                 raise
             strategy = "fetch"
         else:
-            matched = [
+            candidates = [
                 s
                 for s in session.identity_map.all_states()
-                if s() is not None
-                and s.mapper.isa(mapper)
-                and not s.expired_attributes
-                and _safe_match(matcher, s)
+                if s() is not None and s.mapper.isa(mapper)
             ]
+            matched = [
+                s
+                for s in candidates
+                if not s.expired_attributes and _safe_match(matcher, s)
+            ]
+            # partly expired objects cannot be evaluated: their updated
+            # attributes are expired so the next access reads the new values
+            unknown = [s for s in candidates if s.expired_attributes]
     if strategy == "fetch":
         select = sql("select")
         pk_stmt = select(*mapper.primary_key)
@@ -98,6 +105,8 @@ def execute_dml(
             if s.key in keys and s() is not None
         ]
     result = conn.execute(statement, params, execution_options=opts or None)
+    if is_update and strategy != "fetch" and strategy is not False:
+        _expire_updated(mapper, statement, unknown)
     if matched:
         if is_update:
             _apply_update(mapper, statement, matched)
@@ -108,6 +117,22 @@ def execute_dml(
     if is_delete and session.dispatch.after_bulk_delete:
         session.dispatch.after_bulk_delete(_BulkContext(session, statement, result))
     return result
+
+
+def _against_real_table(statement: Any) -> Any:
+    """The statement aimed at the mapper's real table, not the entity stand-in.
+
+    Core compares DML targets with WHERE-clause tables by identity; the
+    stand-in that lets ``update(User)`` find its mapper must not look like a
+    second table (``UPDATE ... FROM``) to the compiler.
+    """
+    table = getattr(statement, "table", None)
+    original = getattr(table, "__dict__", {}).get("_qs_original")
+    if original is None:
+        return statement
+    new = statement._generate()
+    new.table = original
+    return new
 
 
 class _BulkContext:
@@ -152,6 +177,20 @@ def _apply_update(mapper: "Mapper[Any]", statement: Any, states: list[Any]) -> N
             d[k] = v
         if expire:
             state._expire_attributes(d, expire)
+
+
+def _expire_updated(mapper: "Mapper[Any]", statement: Any, states: list[Any]) -> None:
+    values = getattr(statement, "_values", None) or {}
+    keys = []
+    for key in values:
+        col = mapper.local_table.c.get(key)
+        prop = mapper._columntoproperty.get(col) if col is not None else None
+        if prop is not None:
+            keys.append(prop.key)
+    for state in states:
+        obj = state()
+        if obj is not None and keys:
+            state._expire_attributes(obj.__dict__, keys)
 
 
 def _apply_delete(session: "Session", states: list[Any]) -> None:

@@ -68,7 +68,7 @@ class Query:
         return self._with(self._stmt.filter_by(**kwargs))
 
     def order_by(self, *clauses: Any) -> "Query":
-        if clauses == (None,):
+        if len(clauses) == 1 and clauses[0] is None:
             return self._with(self._stmt.order_by(None))
         return self._with(self._stmt.order_by(*clauses))
 

@@ -397,7 +397,11 @@ class Session:
         result = execute_orm(
             self, statement, params, execution_options or {}, bind_arguments or {}
         )
-        self._autocommit_after_operation()
+        if self._legacy_autocommit:
+            if hasattr(result, "freeze") and getattr(result, "returns_rows", True):
+                # results must outlive the transaction that is ended below
+                result = result.freeze()()
+            self._autocommit_after_operation(expire=False)
         return result
 
     def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
@@ -427,7 +431,7 @@ class Session:
                 )
                 raise
 
-    def _autocommit_after_operation(self) -> None:
+    def _autocommit_after_operation(self, expire: Any = None) -> None:
         if self._legacy_autocommit:
             trans = self._transaction
             if (
@@ -437,7 +441,7 @@ class Session:
                 and trans._state is ACTIVE
                 and not self._flushing
             ):
-                trans.commit()
+                trans.commit(_expire=expire)
 
     # ------------------------------------------------------------------
     # object bookkeeping

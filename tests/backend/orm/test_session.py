@@ -176,7 +176,7 @@ def test_detached_expired_access(engine, models):
         s.add(u)
         s.commit()
     with pytest.raises(orm_exc.DetachedInstanceError) as err:
-        u.name
+        _ = u.name
     assert "name" in str(err.value) and "expire_on_commit=False" in str(err.value)
     with Session(engine, expire_on_commit=False) as s:
         v = User(name="e")
@@ -232,7 +232,7 @@ def test_object_deleted_error(session, engine):
     with engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM qs_users")
     with pytest.raises(orm_exc.ObjectDeletedError):
-        u.name
+        _ = u.name
 
 
 def test_delete_order_children_first(session, engine):
