@@ -575,7 +575,7 @@ class _ConnectionFairy(PoolProxiedConnection):
         # Garbage-collected while checked out: return the record (without
         # I/O if the process forked since); never raise from here.
         if self._connection_record is not None and self._counter > 0:
-            self._counter = 0
+            self._counter = 1
             try:
                 self._checkin()
             except Exception:  # pragma: no cover - best effort under gc
@@ -649,28 +649,27 @@ class _ConnectionFairy(PoolProxiedConnection):
 
     # -- lifecycle ------------------------------------------------------------
 
-    def close(self) -> None:
-        if self._counter == 1:
-            self._checkin()
-        else:
-            self._counter -= 1
-            if self._counter == 0:
-                self._checkin()
-
     def _close(self) -> None:
+        self._counter = 1
         self._checkin()
 
     def _close_special(self, transaction_reset: bool = False) -> None:
-        self._counter -= 1
-        if self._counter == 0:
-            self._checkin(transaction_was_reset=transaction_reset)
+        self._checkin(transaction_was_reset=transaction_reset)
 
     def _checkin(self, transaction_was_reset: bool = False) -> None:
-        """Reset the connection and return it to its pool.
+        """Reset the connection and return it to its pool (this is ``close()``).
 
         ``transaction_was_reset``: the engine's Connection already ended its
-        transaction, so the rollback-on-return is skipped.
+        transaction, so the rollback-on-return is skipped.  Nested checkouts
+        (SingletonThreadPool) are counted: only the last one returns the
+        connection, and a second close of a returned fairy does nothing.
         """
+        if self._counter != 1:
+            self._counter -= 1
+            if self._counter != 0:
+                if self._counter < 0:
+                    self._counter = 0
+                return
         rec = self._connection_record
         conn = self.dbapi_connection
         pool = self._pool
@@ -713,6 +712,8 @@ class _ConnectionFairy(PoolProxiedConnection):
             dispatch.checkin(rec.dbapi_connection, rec)
         pool._return_conn(rec)
 
+    close = _checkin
+
     def _close_detached(
         self, conn: DBAPIConnection, transaction_was_reset: bool
     ) -> None:
@@ -743,6 +744,7 @@ class _ConnectionFairy(PoolProxiedConnection):
                 # No reset on a dead connection: just hand the record back.
                 self.dbapi_connection = None
                 if rec is not None:
+                    self._counter = 1
                     self._checkin()
 
     def detach(self) -> None:
