@@ -334,3 +334,16 @@ def test_garbage_collected_fairy_returns(dbapi: FakeDBAPI) -> None:
     del c
     assert pool.checkedout() == 0
     assert dbapi.connections[0].rollbacks == 1
+
+
+def test_fairy_in_reference_cycle_returns_on_gc(dbapi: FakeDBAPI) -> None:
+    import gc
+
+    pool = QueuePool(dbapi.connect)
+    c = pool.connect()
+    holder: list[object] = [c]
+    holder.append(holder)
+    del c, holder
+    gc.collect()
+    assert pool.checkedout() == 0
+    assert dbapi.connections[0].rollbacks == 1
