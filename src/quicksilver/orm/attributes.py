@@ -178,7 +178,8 @@ class ScalarAttributeImpl:
         old = d.get(key, NO_VALUE)
         if old is NO_VALUE and state.key is None:
             raise AttributeError(
-                f"{type(obj).__name__} object does not have a value for attribute {key!r}"
+                f"{type(obj).__name__} object does not have a value for attribute "
+                f"{key!r}"
             )
         if state.key is not None:
             cs = state.committed_state
@@ -348,7 +349,8 @@ class QueryableAttribute:
             return getattr(expr, name)
         except AttributeError:
             raise AttributeError(
-                f"Neither {type(self).__name__!r} object nor {type(expr).__name__!r} object associated with {self} has an "
+                f"Neither {type(self).__name__!r} object nor {type(expr).__name__!r} "
+                f"object associated with {self} has an "
                 f"attribute {name!r}"
             )
 
@@ -404,7 +406,8 @@ def _impl_of(state: "InstanceState[Any]", key: str) -> Any:
         return state.manager.impls[key]
     except KeyError:
         raise sa_exc.InvalidRequestError(
-            f"Attribute {key!r} is not a mapped attribute of {state.class_.__name__}; mapped attributes are "
+            f"Attribute {key!r} is not a mapped attribute of "
+            f"{state.class_.__name__}; mapped attributes are "
             f"{sorted(state.manager.impls)}."
         )
 

@@ -195,7 +195,7 @@ def execute_orm(
         for ent in entities:
             if ent.mapper is not None and ent.mapper.single:
                 crit = ent.mapper._single_table_criterion()
-                if crit is not None:
+                if crit is not None and not _has_criterion(statement, crit):
                     statement = statement.where(crit)
     else:
         mapper = _dml_mapper(statement) or (
@@ -229,6 +229,16 @@ def execute_orm(
     from .loading import orm_result
 
     return orm_result(session, result, entities, populate_existing)
+
+
+def _has_criterion(statement: Any, crit: Any) -> bool:
+    """True if ``statement`` already carries a criterion equal to ``crit``.
+
+    Query adds the single-table discriminator itself (the mapper caches the
+    criterion object, so identity tells) and it must not be added twice.
+    """
+    existing = getattr(statement, "_where_criteria", ())
+    return any(w is crit for w in existing)
 
 
 def _is_dml(statement: Any) -> bool:

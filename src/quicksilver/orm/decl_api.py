@@ -88,7 +88,7 @@ declared_attr.directive = _ClassProperty(lambda cls: cls)  # type: ignore[assign
 
 
 class registry:
-    """A registry of mapped classes sharing one MetaData (``sqlalchemy.orm.registry``)."""
+    """Mapped classes sharing one MetaData (``sqlalchemy.orm.registry``)."""
 
     def __init__(
         self,

@@ -295,7 +295,8 @@ class _Scan:
                     and (isinstance(value, MappedColumn))
                 ):
                     raise orm_exc.MappedAnnotationError(
-                        f'Type annotation for "{cls.__name__}.{key}" can\'t be correctly interpreted '
+                        f'Type annotation for "{cls.__name__}.{key}" can\'t be '
+                        "correctly interpreted "
                         "for Annotated Declarative Table form.  ORM annotations "
                         "should normally make use of the ``Mapped[]`` generic type, "
                         "or other ORM-compatible generic type, as a container for "
@@ -353,7 +354,8 @@ class _Scan:
             col = self.mapped_columns.get(id(obj))
             if col is None:
                 raise sa_exc.ArgumentError(
-                    f"mapped_column() {obj!r} used in a property of {self.cls.__name__} before it was "
+                    f"mapped_column() {obj!r} used in a property of "
+                    f"{self.cls.__name__} before it was "
                     "mapped"
                 )
             return col
@@ -461,7 +463,8 @@ def _as_declarative(registry: Any, cls: type, dict_: Any) -> None:
     elif table is None:
         if inherits_mapper is None:
             raise sa_exc.InvalidRequestError(
-                f"Class {cls!r} does not have a __table__ or __tablename__ specified and "
+                f"Class {cls!r} does not have a __table__ or __tablename__ specified "
+                "and "
                 "does not inherit from an existing table-mapped class."
             )
         # single-table inheritance: new columns join the parent's table
@@ -525,7 +528,8 @@ def _apply_validators(cls: type, mapper: Any) -> None:
                 impl = manager.impls.get(name)
                 if impl is None:
                     raise sa_exc.InvalidRequestError(
-                        f"@validates() names attribute '{name}', which {mapper} does not map"
+                        f"@validates() names attribute '{name}', which {mapper} does "
+                        "not map"
                     )
                 func = value
 

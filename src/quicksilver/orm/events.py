@@ -390,7 +390,8 @@ class AttributeEvents(Events[Any]):
 
         if identifier != "set":
             raise sa_exc.InvalidRequestError(
-                f"Attribute event {identifier!r} is not supported yet for {target}; only 'set' is "
+                f"Attribute event {identifier!r} is not supported yet for {target}; "
+                "only 'set' is "
                 "available until relationships land."
             )
         call = fn

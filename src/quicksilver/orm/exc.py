@@ -54,7 +54,8 @@ class UnmappedInstanceError(UnmappedError):
             try:
                 cls = type(obj)
                 msg = (
-                    f"Class {_safe_cls_name(obj)!r} is not mapped; was a class ({obj}) supplied where an "
+                    f"Class {_safe_cls_name(obj)!r} is not mapped; was a class "
+                    f"({obj}) supplied where an "
                     "instance was required?"
                     if isinstance(obj, type)
                     else f"Class {_safe_cls_name(cls)!r} is not mapped"
@@ -85,7 +86,8 @@ class ObjectDeletedError(sa_exc.InvalidRequestError):
     def __init__(self, state: Any, msg: Optional[str] = None) -> None:
         if not msg:
             msg = (
-                f"Instance '{state_str(state)}' has been deleted, or its row is otherwise not "
+                f"Instance '{state_str(state)}' has been deleted, or its row is "
+                "otherwise not "
                 "present."
             )
         sa_exc.InvalidRequestError.__init__(self, msg)

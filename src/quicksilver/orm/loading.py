@@ -377,7 +377,8 @@ def load_scalar_attributes(
     session = state.session
     if session is None:
         raise orm_exc.DetachedInstanceError(
-            f"Instance {orm_exc.state_str(state)} is not bound to a Session; attribute refresh operation "
+            f"Instance {orm_exc.state_str(state)} is not bound to a Session; "
+            "attribute refresh operation "
             "cannot proceed"
         )
     obj = state()

@@ -220,13 +220,15 @@ class Mapper(InspectionAttr, Generic[_O]):
         if inherits is not None:
             if not issubclass(class_, inherits.class_):
                 raise sa_exc.ArgumentError(
-                    f"Class '{class_.__name__}' does not inherit from '{inherits.class_.__name__}'"
+                    f"Class '{class_.__name__}' does not inherit from "
+                    f"'{inherits.class_.__name__}'"
                 )
             if local_table is None:
                 local_table = inherits.local_table
         if local_table is None:
             raise sa_exc.ArgumentError(
-                f"Mapper for class {class_.__name__} has no table; pass local_table= or map a "
+                f"Mapper for class {class_.__name__} has no table; pass local_table= "
+                "or map a "
                 "subclass of an already mapped class."
             )
         self.local_table = local_table
@@ -683,12 +685,25 @@ class Mapper(InspectionAttr, Generic[_O]):
     def _single_table_criterion(self) -> Any:
         if not self.single or self.polymorphic_on is None:
             return None
+        cached = self.__dict__.get("_qs_single_crit")
+        if cached is None:
+            cached = self.__dict__["_qs_single_crit"] = self._make_single_criterion()
+        return cached
+
+    def _make_single_criterion(self) -> Any:
         identities = [
             m.polymorphic_identity
             for m in self.self_and_descendants
             if m.polymorphic_identity is not None
         ]
-        return self.polymorphic_on.in_(identities)
+        # OR of equalities rather than IN: the same SQL on every backend and
+        # no expanding parameter for the engine to handle
+        on = self.polymorphic_on
+        if len(identities) == 1:
+            return on == identities[0]
+        from ._sql import sql
+
+        return sql("or_")(*[on == ident for ident in identities])
 
     def __clause_element__(self) -> Any:
         return self.persist_selectable

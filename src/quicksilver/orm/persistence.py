@@ -177,9 +177,20 @@ def _emit_inserts(
     insert = sql("insert")
 
     stmt = _cached(table, "insert", lambda: insert(table))
-    # (state, params, missing pk keys, defaulted keys)
+    # rows whose primary key is known: executemany per run of equal key sets
     batch: list[tuple[Any, dict[str, Any]]] = []
     batch_keys: Optional[tuple[str, ...]] = None
+    # rows needing a generated key: multi-row INSERT .. RETURNING when possible
+    fetch: list[tuple[Any, dict[str, Any]]] = []
+    fetch_keys: Optional[tuple[str, ...]] = None
+    dialect = getattr(conn, "dialect", None)
+    can_return = bool(getattr(dialect, "insert_returning", False))
+    plan0 = _plan_for(states[0], table)
+    if any(
+        getattr(c, "default", None) is not None and _scalar_default(c) is NO_VALUE
+        for c in plan0.cols
+    ):
+        can_return = False  # per-row Python defaults: let the engine run them
 
     def run_batch() -> None:
         if not batch:
@@ -194,6 +205,16 @@ def _emit_inserts(
                 _after_insert_row(uow, table, state, params, None)
         batch.clear()
 
+    def run_fetch() -> None:
+        if not fetch:
+            return
+        if len(fetch) == 1 or not can_return:
+            for state, params in fetch:
+                _insert_one(uow, conn, stmt, table, state, params, fetch_pk=True)
+        else:
+            _insert_returning(uow, conn, table, fetch)
+        fetch.clear()
+
     for state in states:
         plan = _plan_for(state, table)
         d = state.dict
@@ -206,18 +227,98 @@ def _emit_inserts(
                     continue
                 d[key] = value
             params[col.key] = value
-        missing_pk = [k for k in plan.pk_keys if d.get(k) is None]
-        if missing_pk:
+        keys = tuple(params)
+        if any(d.get(k) is None for k in plan.pk_keys):
             run_batch()
             batch_keys = None
-            _insert_one(uow, conn, stmt, table, state, params, fetch_pk=True)
+            if keys != fetch_keys:
+                run_fetch()
+                fetch_keys = keys
+            fetch.append((state, params))
             continue
-        keys = tuple(params)
+        run_fetch()
+        fetch_keys = None
         if keys != batch_keys:
             run_batch()
             batch_keys = keys
         batch.append((state, params))
     run_batch()
+    run_fetch()
+
+
+_MAX_BINDS = 30000
+
+
+def _insert_returning(
+    uow: "UOWTransaction",
+    conn: Any,
+    table: Any,
+    rows: list[tuple[Any, dict[str, Any]]],
+) -> None:
+    """Multi-row ``INSERT .. VALUES (..), (..) RETURNING pk`` in chunks.
+
+    The database returns the rows of a VALUES list in order on SQLite and
+    PostgreSQL; the provided columns come back too and are compared, so a
+    reordering would be noticed and resolved by matching values (rows with
+    equal values are interchangeable, so any match among them is right).
+    """
+    insert = sql("insert")
+    plan = _plan_for(rows[0][0], table)
+    pk_cols = list(table.primary_key)
+    value_cols = [table.c[k] for k in rows[0][1]]
+    ncols = max(1, len(value_cols))
+    chunk = max(1, min(1000, _MAX_BINDS // ncols))
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        stmt = (
+            insert(table).values([p for _, p in part]).returning(*pk_cols, *value_cols)
+        )
+        returned = conn.execute(stmt).all()
+        if len(returned) != len(part):
+            raise orm_exc.FlushError(
+                "INSERT .. RETURNING into %s returned %d rows for %d objects"
+                % (table, len(returned), len(part))
+            )
+        order = _match_returned(part, returned, len(pk_cols), value_cols)
+        for (state, params), row in zip(part, order, strict=False):
+            d = state.dict
+            for col, value in zip(pk_cols, row, strict=False):
+                key = plan.key_for_col.get(col)
+                if key is not None and d.get(key) is None:
+                    d[key] = value
+                    params[col.key] = value
+            _after_insert_row(uow, table, state, params, None)
+
+
+def _match_returned(
+    part: list[tuple[Any, dict[str, Any]]],
+    returned: list[Any],
+    npk: int,
+    value_cols: list[Any],
+) -> list[Any]:
+    keys = [c.key for c in value_cols]
+
+    def values_of(params: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(params[k] for k in keys)
+
+    if all(
+        tuple(row[npk:]) == values_of(params)
+        for (_, params), row in zip(part, returned, strict=False)
+    ):
+        return returned
+    pool: dict[tuple[Any, ...], list[Any]] = {}
+    for row in returned:
+        try:
+            pool.setdefault(tuple(row[npk:]), []).append(row)
+        except TypeError:  # unhashable values: trust the order
+            return returned
+    out = []
+    for _, params in part:
+        bucket = pool.get(values_of(params))
+        if not bucket:
+            return returned  # values changed in the round trip: trust the order
+        out.append(bucket.pop(0))
+    return out
 
 
 def _insert_one(
@@ -478,7 +579,10 @@ def _delete_obj(
             vcol = rows[0][0].manager.mapper.version_id_col
 
             def build(
-                plan: Any = plan, has_version: bool = has_version, vcol: Any = vcol
+                plan: Any = plan,
+                has_version: bool = has_version,
+                vcol: Any = vcol,
+                table: Any = table,
             ) -> Any:
                 crit = [c == bindparam(_PK_PREFIX + c.key) for c in plan.pk_cols]
                 if has_version:

@@ -30,6 +30,12 @@ class Query:
         self.session = session
         self._entities = tuple(entities)
         self._stmt = sql("select")(*entities) if entities else None
+        for ent in entities:
+            mapper = _mapper_or_none(ent)
+            if mapper is not None and mapper.single:
+                crit = mapper._single_table_criterion()
+                if crit is not None:
+                    self._stmt = self._stmt.where(crit)
         self._populate_existing = False
         self._execution_options: dict[str, Any] = {}
         self._params: dict[str, Any] = {}
@@ -332,6 +338,16 @@ class Query:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} at 0x{id(self):x}>"
+
+
+def _mapper_or_none(obj: Any) -> Any:
+    from .base import opt_manager_of_class
+    from .mapper import Mapper
+
+    if isinstance(obj, Mapper):
+        return obj
+    manager = opt_manager_of_class(obj) if isinstance(obj, type) else None
+    return manager.mapper if manager is not None else None
 
 
 def _is_entity(obj: Any) -> bool:

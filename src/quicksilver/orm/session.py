@@ -18,6 +18,7 @@ from .. import exc as sa_exc
 from ..util import warn, warn_deprecated
 from . import exc as orm_exc
 from .base import (
+    MANAGER_KEY,
     NO_VALUE,
     PASSIVE_NO_INITIALIZE,
     STATE_KEY,
@@ -25,8 +26,11 @@ from .base import (
     object_state,
     opt_manager_of_class,
 )
+from .context import execute_orm
 from .events import SessionEvents
 from .identity import IdentitySet, WeakInstanceDict
+from .loading import get_by_ident, load_on_ident
+from .merge import merge_instance
 from .session_transaction import (
     ACTIVE,
     CLOSED,
@@ -35,12 +39,14 @@ from .session_transaction import (
     SessionTransactionOrigin,
 )
 from .state import InstanceState, _sessions
+from .unitofwork import flush_session
 
 if TYPE_CHECKING:
     pass
 
 _T = TypeVar("_T")
 _S = TypeVar("_S", bound="Session")
+_EMPTY: dict[str, Any] = {}
 _new_session_id = itertools.count(1)
 _insert_order = itertools.count(1)
 
@@ -77,7 +83,8 @@ class Session:
             "rollback_only",
         ):
             raise sa_exc.ArgumentError(
-                f"invalid selection for join_transaction_mode: {join_transaction_mode!r}"
+                "invalid selection for join_transaction_mode: "
+                f"{join_transaction_mode!r}"
             )
         self.identity_map = WeakInstanceDict()
         self._new: dict[InstanceState[Any], Any] = {}
@@ -392,8 +399,6 @@ class Session:
         A plain string runs as ``text()`` would (quicksilver accepts it, as the
         seed posts written against SQLAlchemy 1.x do).
         """
-        from .context import execute_orm
-
         result = execute_orm(
             self, statement, params, execution_options or {}, bind_arguments or {}
         )
@@ -468,7 +473,8 @@ class Session:
             return False
         if sid is not None and sid in _sessions:
             raise sa_exc.InvalidRequestError(
-                f"Object '{orm_exc.state_str(state)}' is already attached to session '{sid}' (this is '{self.hash_key}')"
+                f"Object '{orm_exc.state_str(state)}' is already attached to session "
+                f"'{sid}' (this is '{self.hash_key}')"
             )
         if self.dispatch.before_attach:
             self.dispatch.before_attach(self, obj)
@@ -484,7 +490,8 @@ class Session:
             return
         if state._was_deleted or state._deleted:
             raise sa_exc.InvalidRequestError(
-                f"Instance '{orm_exc.state_str(state)}' has been deleted.  Use the make_transient() function "
+                f"Instance '{orm_exc.state_str(state)}' has been deleted.  Use the "
+                "make_transient() function "
                 "to send this object back to the transient state."
             )
         to_attach = self._before_attach(state, obj)
@@ -505,14 +512,16 @@ class Session:
                 state._deleted = False
             else:
                 raise sa_exc.InvalidRequestError(
-                    f"Instance '{orm_exc.state_str(state)}' has been deleted.  Use the make_transient() "
+                    f"Instance '{orm_exc.state_str(state)}' has been deleted.  Use "
+                    "the make_transient() "
                     "function to send this object back to the transient state."
                 )
         to_attach = self._before_attach(state, obj)
         existing = self.identity_map.fast_get_state(state.key)  # type: ignore[arg-type]
         if existing is not None and existing is not state and existing() is not None:
             raise sa_exc.InvalidRequestError(
-                f"Can't attach instance {orm_exc.state_str(state)}; another instance with key {state.key} is already "
+                f"Can't attach instance {orm_exc.state_str(state)}; another instance "
+                f"with key {state.key} is already "
                 "present in this session."
             )
         if existing is not state:
@@ -593,7 +602,8 @@ class Session:
     def _expire_state(self, state: InstanceState[Any], attribute_names: Any) -> None:
         if state.key is None or not self.identity_map.contains_state(state):
             raise sa_exc.InvalidRequestError(
-                f"Instance '{orm_exc.state_str(state)}' is not persistent within this Session"
+                f"Instance '{orm_exc.state_str(state)}' is not persistent within "
+                "this Session"
             )
         obj = state()
         if obj is None:
@@ -617,12 +627,11 @@ class Session:
         with_for_update: Any = None,
     ) -> None:
         """Reload ``instance``'s attributes from the database now."""
-        from .loading import load_on_ident
-
         state = object_state(instance)
         if state.key is None or not self._contains_state(state):
             raise sa_exc.InvalidRequestError(
-                f"Instance '{orm_exc.state_str(state)}' is not persistent within this Session"
+                f"Instance '{orm_exc.state_str(state)}' is not persistent within "
+                "this Session"
             )
         self._autoflush()
         keys = list(attribute_names) if attribute_names else None
@@ -669,8 +678,22 @@ class Session:
         bind_arguments: Any = None,
     ) -> Any:
         """The object with primary key ``ident``, from the identity map or the DB."""
-        from .loading import get_by_ident
-
+        if not populate_existing and with_for_update is None:
+            # identity-map hit: a couple of dict lookups, no SQL
+            manager = getattr(entity, "__dict__", _EMPTY).get(MANAGER_KEY)
+            if manager is not None and manager.mapper is not None:
+                mapper = manager.mapper
+                pk = ident if type(ident) is tuple else (ident,)
+                try:
+                    state = self.identity_map._dict.get(
+                        (mapper._identity_class, pk, identity_token)
+                    )
+                except TypeError:  # a dict / list identifier: the full path
+                    state = None
+                if state is not None and not state.expired_attributes:
+                    obj = state()
+                    if obj is not None and isinstance(obj, manager.class_):
+                        return obj
         self._check_active()
         return get_by_ident(
             self,
@@ -691,8 +714,6 @@ class Session:
 
     def merge(self, instance: _T, *, load: bool = True, options: Any = None) -> _T:
         """Copy ``instance``'s state onto the Session's object with the same key."""
-        from .merge import merge_instance
-
         if self._warn_on_events:
             pass
         self._check_active()
@@ -715,8 +736,6 @@ class Session:
         self._check_active()
         self._flushing = True
         try:
-            from .unitofwork import flush_session
-
             flush_session(self, objects)
         finally:
             self._flushing = False

@@ -399,4 +399,5 @@ class SessionTransaction(_StateChange):
                 self.rollback()
 
     def __repr__(self) -> str:
-        return f"<SessionTransaction {self.origin.name} at 0x{id(self):x}; {self._state.name}>"
+        origin, state = self.origin.name, self._state.name
+        return f"<SessionTransaction {origin} at 0x{id(self):x}; {state}>"

@@ -316,7 +316,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         if session is None:
             obj = self()
             raise orm_exc.DetachedInstanceError(
-                f"Instance {orm_exc.instance_str(obj)} is not bound to a Session; attribute refresh "
+                f"Instance {orm_exc.instance_str(obj)} is not bound to a Session; "
+                "attribute refresh "
                 f"operation cannot proceed for attribute '{key}'. Keep the Session "
                 "open while the object is used, load the attribute eagerly, or "
                 "create the Session with expire_on_commit=False."

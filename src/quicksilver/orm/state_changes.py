@@ -77,7 +77,8 @@ def declare_states(prerequisites: _States, moves_to: Any) -> Callable[[_F], _F]:
                     and (moves_to is not outer_next)
                 ):
                     raise IllegalStateChangeError(
-                        f"Method '{name}()' can't be called here; method '{outer.__name__}()' is "
+                        f"Method '{name}()' can't be called here; method "
+                        f"'{outer.__name__}()' is "
                         "already in progress and this would cause an unexpected "
                         f"state change to {moves_to}",
                         code="isce",
@@ -90,13 +91,15 @@ def declare_states(prerequisites: _States, moves_to: Any) -> Callable[[_F], _F]:
             if moves_to is NO_CHANGE:
                 if self._state is not current:
                     raise IllegalStateChangeError(
-                        f"Method '{name}()' changed the state of {self!r} from {current} to {self._state}, "
+                        f"Method '{name}()' changed the state of {self!r} from "
+                        f"{current} to {self._state}, "
                         "which is not allowed.",
                         code="isce",
                     )
             elif self._state is not moves_to and self._state is not current:
                 raise IllegalStateChangeError(
-                    f"Method '{name}()' moved {self!r} to {self._state}; expected {moves_to}.",
+                    f"Method '{name}()' moved {self!r} to {self._state}; expected "
+                    f"{moves_to}.",
                     code="isce",
                 )
             return result

@@ -154,7 +154,8 @@ def _check_identity_conflicts(session: "Session", uow: UOWTransaction) -> None:
         if existing in session._deleted or existing._deleted:
             continue
         raise _identity_conflict(
-            f"New instance {orm_exc.state_str(state)} with identity key {key} conflicts with persistent "
+            f"New instance {orm_exc.state_str(state)} with identity key {key} "
+            "conflicts with persistent "
             f"instance {orm_exc.state_str(existing)}"
         )
 
@@ -201,7 +202,8 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
             not mapper.allow_partial_pks or all(v is None for v in pk)
         ):
             raise orm_exc.FlushError(
-                f"Instance {orm_exc.state_str(state)} has a NULL identity key.  If this is an auto-generated "
+                f"Instance {orm_exc.state_str(state)} has a NULL identity key.  If "
+                "this is an auto-generated "
                 "value, check that the database table allows generation of new "
                 "primary key values, and that the mapped Column object is "
                 "configured to expect these generated values.  Ensure also that "

@@ -1,0 +1,75 @@
+"""Single- and joined-table inheritance: flush order and polymorphic loading."""
+
+from typing import Optional
+
+import pytest
+
+from quicksilver.inspection import inspect
+from quicksilver.orm import DeclarativeBase, Mapped, mapped_column
+from quicksilver.sql.schema import ForeignKey
+from quicksilver.sql.select import select
+from quicksilver.sql.sqltypes import String
+
+pytestmark = pytest.mark.backend
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Employee(Base):
+    __tablename__ = "qi_employee"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    type: Mapped[str] = mapped_column(String(20))
+    __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "employee"}
+
+
+class Manager(Employee):
+    level: Mapped[Optional[int]]
+    __mapper_args__ = {"polymorphic_identity": "manager"}
+
+
+class Engineer(Employee):
+    __tablename__ = "qi_engineer"
+    id: Mapped[int] = mapped_column(ForeignKey("qi_employee.id"), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(20))
+    __mapper_args__ = {"polymorphic_identity": "engineer"}
+
+
+def test_round_trip(session):
+    session.add_all(
+        [
+            Engineer(name="e", lang="py"),
+            Manager(name="m", level=3),
+            Employee(name="x"),
+        ]
+    )
+    session.commit()
+    session.expunge_all()
+    everyone = session.scalars(select(Employee).order_by(Employee.name)).all()
+    assert [type(p).__name__ for p in everyone] == ["Engineer", "Manager", "Employee"]
+    eng = everyone[0]
+    assert eng.lang == "py"  # loaded from the subclass table on access
+    assert inspect(eng).key == (Employee, (eng.id,), None)
+    assert session.get(Engineer, eng.id) is eng
+    assert session.get(Manager, eng.id) is None
+    managers = session.scalars(select(Manager)).all()
+    assert [m.name for m in managers] == ["m"]
+    assert session.query(Manager).count() == 1
+
+
+def test_update_and_delete_joined(session):
+    eng = Engineer(name="e2", lang="go")
+    session.add(eng)
+    session.commit()
+    eng.lang = "rust"
+    eng.name = "e3"
+    session.commit()
+    eng_id = eng.id
+    session.expunge_all()
+    again = session.get(Employee, eng_id)
+    assert (again.name, again.lang) == ("e3", "rust")
+    session.delete(again)
+    session.commit()
+    assert session.scalars(select(Employee)).all() == []
