@@ -202,7 +202,7 @@ class ScalarAttributeImpl:
             passive & PassiveFlag.SQL_OK
             and passive & PassiveFlag.CALLABLES_OK
             and state.key is not None
-            and key in state.unloaded
+            and key in state.expired_attributes
             and key not in state.committed_state
         ):
             state._load_attribute(key)
@@ -390,7 +390,9 @@ class InstrumentedAttribute(QueryableAttribute):
 
     def impl_get(self, state: "InstanceState[Any]", d: dict[str, Any]) -> Any:
         key = self.key
-        if state.key is not None and key in state.unloaded:
+        if state.key is not None and (
+            key in state.expired_attributes or self.prop.deferred
+        ):
             state._load_attribute(key)
             if key in d:
                 return d[key]

@@ -57,6 +57,7 @@ class MapperProperty(InspectionAttrInfo, _MappedAttribute):
     _persists = False
     _is_relationship = False
     _is_synonym = False
+    deferred = False
 
     def __init__(
         self, info: Optional[dict[Any, Any]] = None, doc: Optional[str] = None

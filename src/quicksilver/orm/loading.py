@@ -78,11 +78,27 @@ def _entity_loader(
     single_pk = pk_idx[0] if len(pk_idx) == 1 else None
     allow_partial = mapper.allow_partial_pks
 
-    def managers_for(m: "Mapper[Any]") -> tuple[Any, Any, Any]:
-        manager = m.class_manager
-        return m.class_, manager, manager.dispatch
+    from .properties import ColumnProperty
 
-    default_cls, default_manager, default_dispatch = managers_for(mapper)
+    present = set(keys)
+    missing_by_mapper: dict[Any, frozenset[str]] = {}
+
+    def managers_for(m: "Mapper[Any]") -> tuple[Any, Any, Any, frozenset[str]]:
+        manager = m.class_manager
+        missing = missing_by_mapper.get(m)
+        if missing is None:
+            # columns of this (sub)class the row does not carry, e.g. a
+            # joined subclass's own table: expired, loaded on first access
+            missing = missing_by_mapper[m] = frozenset(
+                k
+                for k, p in m._props.items()
+                if isinstance(p, ColumnProperty) and not p.deferred and k not in present
+            )
+        return m.class_, manager, manager.dispatch, missing
+
+    default_cls, default_manager, default_dispatch, default_missing = managers_for(
+        mapper
+    )
 
     def populate_existing_obj(
         state: "InstanceState[Any]", obj: Any, row: Any, overwrite: bool
@@ -135,11 +151,16 @@ def _entity_loader(
                 if populate_existing or state.expired_attributes:
                     populate_existing_obj(state, obj, row, populate_existing)
                 return obj
-        cls, manager, dispatch = default_cls, default_manager, default_dispatch
+        cls, manager, dispatch, missing = (
+            default_cls,
+            default_manager,
+            default_dispatch,
+            default_missing,
+        )
         if disc_idx is not None:
             sub = poly_map.get(row[disc_idx])
             if sub is not None and sub is not mapper:
-                cls, manager, dispatch = managers_for(sub)
+                cls, manager, dispatch, missing = managers_for(sub)
         obj = cls.__new__(cls)
         d = obj.__dict__
         st = new_ref(InstanceState, obj, _state_gone)
@@ -148,7 +169,7 @@ def _entity_loader(
         st.session_id = sid
         st.committed_state = _EMPTY_CS
         st.modified = False
-        st.expired_attributes = _EMPTY_SET
+        st.expired_attributes = set(missing) if missing else _EMPTY_SET
         st._strong_obj = None
         st._deleted = False
         st._was_deleted = False

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import exc as sa_exc
 from .attributes import _EMPTY_CS
-from .base import NO_VALUE, object_state
+from .base import object_state
 
 if TYPE_CHECKING:
     from .session import Session
@@ -68,7 +68,5 @@ def merge_instance(session: "Session", instance: Any, load: bool) -> Any:
         if not load:
             merged.__dict__[k] = value
             continue
-        current = merged.__dict__.get(k, NO_VALUE)
-        if current is NO_VALUE or current != value or mstate.key is None:
-            setattr(merged, k, value)
+        setattr(merged, k, value)
     return merged

@@ -376,8 +376,6 @@ def _after_insert_row(
             or getattr(col, "default", None) is not None
         ):
             to_expire.append(key)
-        elif key not in d:
-            d[key] = None
     if to_expire:
         uow.post_expire.append((state, to_expire))
 

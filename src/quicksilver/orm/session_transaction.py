@@ -74,6 +74,7 @@ class SessionTransaction(_StateChange):
         self._dirty: dict[InstanceState[Any], bool] = {}
         self._key_switches: dict[Any, Any] = {}
         self._rollback_exception: Optional[BaseException] = None
+        self._detached_by_commit: list[Any] = []
         if session.dispatch.after_transaction_create:
             session.dispatch.after_transaction_create(session, self)
 
@@ -206,6 +207,7 @@ class SessionTransaction(_StateChange):
             if obj is None:
                 continue
             state._deleted = False
+            state._was_deleted = False
             session._deleted.pop(state, None)
             if state.key is not None:
                 if session.identity_map.fast_get_state(state.key) is None:
@@ -222,14 +224,16 @@ class SessionTransaction(_StateChange):
     def _remove_snapshot(self, expire: Any) -> None:
         """After a root commit: finish deletes, expire per expire_on_commit."""
         session = self.session
+        detached = []
         for state in list(self._deleted):
             obj = state()
             state._deleted = True
             if state.session_id == session.hash_key:
                 state.session_id = None
                 state._was_deleted = True
-                if obj is not None and session.dispatch.deleted_to_detached:
-                    session.dispatch.deleted_to_detached(session, obj)
+                if obj is not None:
+                    detached.append(obj)
+        self._detached_by_commit = detached
         if expire is True:
             for state in session.identity_map.all_states():
                 obj = state()
@@ -281,6 +285,10 @@ class SessionTransaction(_StateChange):
             self._remove_snapshot(expire)
             if session.dispatch.after_commit:
                 session.dispatch.after_commit(session)
+            if session.dispatch.deleted_to_detached:
+                for obj in self._detached_by_commit:
+                    session.dispatch.deleted_to_detached(session, obj)
+            self._detached_by_commit = []
         else:
             self._merge_into_parent()
         self.close()

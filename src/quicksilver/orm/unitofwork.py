@@ -238,6 +238,7 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
         session._deleted.pop(state, None)
         idmap.discard(state)
         state._deleted = True
+        state._was_deleted = True
         trans._note_deleted(state)
         if obj is not None and session.dispatch.persistent_to_deleted:
             session.dispatch.persistent_to_deleted(session, obj)

@@ -1,0 +1,287 @@
+"""Differential tests: one Session scenario, run on SQLAlchemy and on quicksilver.
+
+Each scenario is written once against a ``lib`` namespace (the import switch)
+and returns a list of observations: lifecycle flags, histories, collection
+sizes, values and exception class names.  The two lists must be equal.
+SQLite only: the oracle needs its own driver set-up for PostgreSQL.
+"""
+
+import importlib
+import types
+import warnings
+from typing import Optional
+
+import pytest
+
+from tests.backend.orm.conftest import create_tables
+
+
+def _lib(name, tmp_path):
+    ns = types.SimpleNamespace(name=name)
+    ns.orm = importlib.import_module(name + ".orm")
+    ns.exc = importlib.import_module(name + ".exc")
+    ns.inspect = importlib.import_module(name + ".inspection").inspect
+    root = importlib.import_module(name)
+    ns.engine = root.create_engine(f"sqlite:///{tmp_path / (name + '.db')}")
+    if name == "sqlalchemy":
+        ns.select, ns.String, ns.ForeignKey = root.select, root.String, root.ForeignKey
+    else:
+        from quicksilver.sql.schema import ForeignKey
+        from quicksilver.sql.select import select
+        from quicksilver.sql.sqltypes import String
+
+        ns.select, ns.String, ns.ForeignKey = select, String, ForeignKey
+    orm = ns.orm
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class User(Base):
+        __tablename__ = "d_users"
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        name: orm.Mapped[str] = orm.mapped_column(ns.String(30), unique=True)
+        age: orm.Mapped[int] = orm.mapped_column(default=7)
+        nick: orm.Mapped[Optional[str]]
+
+    ns.Base, ns.User = Base, User
+    if name == "sqlalchemy":
+        Base.metadata.create_all(ns.engine)
+    else:
+        create_tables(ns.engine, Base.metadata)
+    return ns
+
+
+def _flags(lib, obj):
+    st = lib.inspect(obj)
+    return (st.transient, st.pending, st.persistent, st.deleted, st.detached)
+
+
+def _hist(lib, obj, key):
+    h = (
+        lib.inspect(obj).attrs[key].history
+        if False
+        else getattr(lib.inspect(obj).attrs, key).history
+    )
+    return (list(h.added), list(h.unchanged), list(h.deleted))
+
+
+def _err(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class name is the observation
+        return type(e).__name__
+    return None
+
+
+def scenario_lifecycle(lib):
+    out = []
+    User = lib.User
+    s = lib.orm.Session(lib.engine)
+    u = User(name="a")
+    out += [_flags(lib, u), _hist(lib, u, "name")]
+    s.add(u)
+    out += [_flags(lib, u), len(s.new), len(s.dirty)]
+    s.flush()
+    out += [_flags(lib, u), u.age, lib.inspect(u).identity, len(s.new)]
+    u.nick = "n"
+    out += [_hist(lib, u, "nick"), len(s.dirty), s.is_modified(u)]
+    s.commit()
+    out += [sorted(lib.inspect(u).expired_attributes), _hist(lib, u, "name")]
+    out += [u.name, _hist(lib, u, "name")]
+    u.name = "b"
+    out += [_hist(lib, u, "name")]
+    s.rollback()
+    out += [_flags(lib, u), u.name]
+    s.delete(u)
+    out += [len(s.deleted), _flags(lib, u)]
+    s.flush()
+    out += [_flags(lib, u), len(s.deleted), lib.inspect(u).was_deleted]
+    s.rollback()
+    out += [_flags(lib, u), lib.inspect(u).was_deleted]
+    s.delete(u)
+    s.commit()
+    out += [_flags(lib, u), lib.inspect(u).was_deleted]
+    out += [_err(lambda: s.add(u))]
+    s.close()
+    return out
+
+
+def scenario_failed_flush(lib):
+    out = []
+    User = lib.User
+    s = lib.orm.Session(lib.engine)
+    s.add(User(name="dup"))
+    s.commit()
+    a = User(name="fresh")
+    s.add(a)
+    s.flush()
+    s.add(User(name="dup"))
+    out.append(_err(s.flush))
+    out += [s.is_active, s.in_transaction(), _flags(lib, a)]
+    out.append(_err(lambda: s.execute(lib.select(User)).all()))
+    out.append(_err(s.commit))
+    s.rollback()
+    out += [s.is_active, _flags(lib, a)]
+    out.append(sorted(x.name for x in s.scalars(lib.select(User))))
+    s.close()
+    return out
+
+
+def scenario_misuse(lib):
+    out = []
+    User = lib.User
+    s = lib.orm.Session(lib.engine)
+    t = User(name="t")
+    out.append(_err(lambda: s.delete(t)))
+    out.append(_err(lambda: s.expunge(t)))
+    out.append(_err(lambda: s.refresh(t)))
+    out.append(_err(lambda: s.expire(t)))
+    out.append(_err(lambda: s.get(User, (1, 2))))
+    out.append(_err(lambda: s.add(object())))
+    out.append(_err(lambda: s.get_one(User, 12345)))
+    out.append(s.in_transaction())
+    s.rollback()
+    s.begin()
+    out.append(_err(s.begin))
+    s.rollback()
+    other = lib.orm.Session(lib.engine)
+    s.add(t)
+    out.append(_err(lambda: other.add(t)))
+    s.close()
+    other.close()
+    return out
+
+
+def scenario_detached(lib):
+    out = []
+    User = lib.User
+    with lib.orm.Session(lib.engine) as s:
+        u = User(name="det")
+        s.add(u)
+        s.commit()
+    out.append(_err(lambda: u.name))
+    out.append(_flags(lib, u))
+    with lib.orm.Session(lib.engine, expire_on_commit=False) as s:
+        v = User(name="det2")
+        s.add(v)
+        s.commit()
+    out += [v.name, _flags(lib, v)]
+    with lib.orm.Session(lib.engine) as s:
+        m = s.merge(v)
+        out += [m is v, m.name, _flags(lib, m), len(s.dirty)]
+        w = s.get(User, v.id)
+        out.append(w is m)
+        s.expunge(m)
+        out.append(_flags(lib, m))
+        lib.orm.make_transient(m)
+        out.append(_flags(lib, m))
+    return out
+
+
+def scenario_nested(lib):
+    out = []
+    User = lib.User
+    s = lib.orm.Session(lib.engine)
+    s.add(User(name="n1"))
+    s.flush()
+    sp = s.begin_nested()
+    inner = User(name="n2")
+    s.add(inner)
+    s.flush()
+    out += [s.in_nested_transaction(), _flags(lib, inner)]
+    sp.rollback()
+    out += [s.in_nested_transaction(), _flags(lib, inner), s.in_transaction()]
+    s.commit()
+    out.append(sorted(x.name for x in s.scalars(lib.select(User))))
+    s.close()
+    return out
+
+
+def scenario_history(lib):
+    out = []
+    User = lib.User
+    attributes = importlib.import_module(lib.name + ".orm.attributes")
+    s = lib.orm.Session(lib.engine)
+    u = User(name="h", nick="x")
+    s.add(u)
+    s.commit()
+    out.append(_hist(lib, u, "nick"))  # expired: nothing loaded
+    out.append(u.nick)
+    u.nick = "x"
+    out += [_hist(lib, u, "nick"), len(s.dirty), s.is_modified(u)]
+    u.nick = None
+    out += [_hist(lib, u, "nick"), s.is_modified(u)]
+    s.flush()
+    out += [_hist(lib, u, "nick"), len(s.dirty)]
+    s.expire(u, ["nick"])
+    u.nick = "y"
+    out += [_hist(lib, u, "nick")]
+    attributes.flag_modified(u, "name")
+    out += [_hist(lib, u, "name"), len(s.dirty)]
+    s.commit()
+    out.append((u.name, u.nick))
+    s.close()
+    return out
+
+
+def scenario_events(lib):
+    out = []
+    event = importlib.import_module(lib.name + ".event")
+    User = lib.User
+    s = lib.orm.Session(lib.engine)
+    for name in (
+        "before_flush",
+        "after_flush",
+        "after_flush_postexec",
+        "after_commit",
+        "after_rollback",
+        "after_begin",
+        "after_attach",
+        "transient_to_pending",
+        "pending_to_persistent",
+        "persistent_to_deleted",
+        "deleted_to_detached",
+    ):
+        event.listen(s, name, lambda *a, _n=name: out.append(_n))
+    for name in (
+        "before_insert",
+        "after_insert",
+        "before_update",
+        "after_update",
+        "before_delete",
+        "after_delete",
+    ):
+        event.listen(User, name, lambda *a, _n=name: out.append(_n))
+    u = User(name="ev")
+    s.add(u)
+    s.commit()
+    u.nick = "z"
+    s.commit()
+    s.delete(u)
+    s.commit()
+    s.add(User(name="gone"))
+    s.flush()
+    s.rollback()
+    s.close()
+    return out
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        scenario_lifecycle,
+        scenario_failed_flush,
+        scenario_misuse,
+        scenario_detached,
+        scenario_nested,
+        scenario_history,
+        scenario_events,
+    ],
+    ids=lambda f: f.__name__,
+)
+def test_same_as_sqlalchemy(scenario, tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = scenario(_lib("sqlalchemy", tmp_path))
+    got = scenario(_lib("quicksilver", tmp_path))
+    assert got == expected
