@@ -285,3 +285,52 @@ def test_same_as_sqlalchemy(scenario, tmp_path):
         expected = scenario(_lib("sqlalchemy", tmp_path))
     got = scenario(_lib("quicksilver", tmp_path))
     assert got == expected
+
+
+def _versioned(lib, tmp_path):
+    orm = lib.orm
+
+    class VBase(orm.DeclarativeBase):
+        pass
+
+    class Doc(VBase):
+        __tablename__ = "d_docs"
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        v: orm.Mapped[int] = orm.mapped_column(nullable=False)
+        title: orm.Mapped[str] = orm.mapped_column(lib.String(20), default="a")
+        __mapper_args__ = {"version_id_col": v}
+
+    if lib.name == "sqlalchemy":
+        VBase.metadata.create_all(lib.engine)
+    else:
+        create_tables(lib.engine, VBase.metadata)
+    return Doc
+
+
+def test_version_counter_and_closed_transaction(tmp_path):
+    def run(lib):
+        out = []
+        Doc = _versioned(lib, tmp_path)
+        s = lib.orm.Session(lib.engine)
+        d = Doc()
+        s.add(d)
+        s.commit()
+        out.append((d.v, d.title))
+        d.title = "b"
+        s.commit()
+        out.append(d.v)
+        with lib.engine.begin() as c:
+            c.exec_driver_sql("UPDATE d_docs SET v = 10")
+        d.title = "c"
+        out.append(_err(s.commit))
+        s.rollback()
+        t = s.begin()
+        t.commit()
+        out += [_err(t.commit), _err(t.rollback), _err(t.close)]
+        s.close()
+        return out
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = run(_lib("sqlalchemy", tmp_path))
+    assert run(_lib("quicksilver", tmp_path)) == expected
