@@ -1,0 +1,364 @@
+"""PostgreSQL statement, DDL and type compilers, and ``colspecs``.
+
+psycopg converts dates, decimals, UUIDs, arrays and JSON results itself, so
+few value processors are needed here; the generic types' bind checks still
+apply.  ``SERIAL`` / ``BIGSERIAL`` render for integer autoincrement primary
+keys, and named ENUM types are created before the tables that use them
+(``PGDDLCompiler.pre_create_all``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import exc
+from ...sql import operators as ops
+from ...sql import sqltypes
+from ...sql._on_conflict import OnConflictCompilerMixin
+from ...sql.compiler import (
+    DDLCompiler,
+    GenericTypeCompiler,
+    IdentifierPreparer,
+    SQLCompiler,
+)
+from ...sql.compiler.preparer import RESERVED_WORDS
+from ...sql.ddl import _CreateDropBase
+from .types import colspecs as colspecs
+
+__all__ = [
+    "PGCompiler",
+    "PGDDLCompiler",
+    "PGIdentifierPreparer",
+    "PGTypeCompiler",
+    "colspecs",
+]
+
+
+class PGIdentifierPreparer(IdentifierPreparer):
+    """PostgreSQL quoting (ANSI double quotes, PostgreSQL reserved words)."""
+
+    reserved_words = RESERVED_WORDS
+
+
+class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
+    """PostgreSQL SQL: ILIKE, ``~``, FOR UPDATE options, DISTINCT ON, ``[i]``,
+    ``->``."""
+
+    def _ilike_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        escape = binary.modifiers.get("escape")
+        word = " ILIKE " if op is ops.ilike_op else " NOT ILIKE "
+        text = self.process(binary.left, **kw) + word + self.process(binary.right, **kw)
+        if escape is not None:
+            text += " ESCAPE " + self.render_literal_value(escape, sqltypes.String())
+        return text
+
+    def _regexp_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        flags = binary.modifiers.get("flags")
+        word = " ~* " if flags and "i" in flags else " ~ "
+        return self.process(binary.left, **kw) + word + self.process(binary.right, **kw)
+
+    def _getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        return f"{self.process(binary.left, **kw)}[{self.process(binary.right, **kw)}]"
+
+    def _json_getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        word = " #> " if op is ops.json_path_getitem_op else " -> "
+        right = binary.right
+        if op is ops.json_path_getitem_op:
+            from ...sql.elements import BindParameter
+
+            if isinstance(right, BindParameter):
+                right = BindParameter(
+                    None,
+                    [str(v) for v in right.value],
+                    type_=sqltypes.ARRAY(sqltypes.String()),
+                    unique=True,
+                    _key_seed=right._orig_key,
+                )
+        return self.process(binary.left, **kw) + word + self.process(right, **kw)
+
+    def get_select_precolumns(self, select: Any, **kw: Any) -> str:
+        if select._distinct_on:
+            return (
+                "DISTINCT ON ("
+                + ", ".join(self.process(c, **kw) for c in select._distinct_on)
+                + ") "
+            )
+        return "DISTINCT " if select._distinct else ""
+
+    def limit_clause(self, select: Any, **kw: Any) -> str:
+        text = ""
+        if select._limit_clause is not None:
+            text += " \n LIMIT " + self.process(select._limit_clause, **kw)
+        if select._offset_clause is not None:
+            if select._limit_clause is None:
+                text += " \n LIMIT ALL"
+            text += " OFFSET " + self.process(select._offset_clause, **kw)
+        return text
+
+    def for_update_clause(self, select: Any, **kw: Any) -> str:
+        arg = select._for_update_arg
+        if arg.read:
+            text = " FOR KEY SHARE" if arg.key_share else " FOR SHARE"
+        else:
+            text = " FOR NO KEY UPDATE" if arg.key_share else " FOR UPDATE"
+        if arg.of:
+            tables = []
+            for o in arg.of:
+                t = (
+                    o.table
+                    if getattr(o, "table", None) is not None
+                    and not getattr(o, "_is_from_clause", False)
+                    else o
+                )
+                tables.append(
+                    self.process(t, asfrom=False, **kw)
+                    if not t._is_table
+                    else self.preparer.quote(t.name)
+                )
+            text += " OF " + ", ".join(dict.fromkeys(tables))
+        if arg.nowait:
+            text += " NOWAIT"
+        if arg.skip_locked:
+            text += " SKIP LOCKED"
+        return text
+
+    def _empty_set_expr(self, type_: Any) -> str:
+        tc = self.dialect.type_compiler_instance
+        if self._is_tuple_type(type_):
+            cols = ", ".join(f"CAST(NULL AS {tc.process(t)})" for t in type_.types)
+        else:
+            name = "INTEGER" if type_._is_null_type else tc.process(type_)
+            cols = f"CAST(NULL AS {name})"
+        return f"SELECT {cols} WHERE 1!=1"
+
+    def visit_sequence(self, seq: Any, **kw: Any) -> str:
+        return f"nextval('{self.preparer.format_sequence(seq)}')"
+
+    def visit_next_value(self, func: Any, **kw: Any) -> str:
+        return self.visit_sequence(func.sequence)
+
+    def update_from_clause(self, stmt: Any, extra_froms: list[Any], **kw: Any) -> str:
+        return " FROM " + ", ".join(
+            self.process(f, asfrom=True, **kw) for f in extra_froms
+        )
+
+    def delete_extra_from_clause(self, stmt: Any, extra: list[Any], **kw: Any) -> str:
+        return " USING " + ", ".join(self.process(f, asfrom=True, **kw) for f in extra)
+
+    def bindparam_string(self, name: str, expanding: bool = False, **kw: Any) -> str:
+        return super().bindparam_string(name, expanding=expanding, **kw)
+
+
+class CreateEnumType(_CreateDropBase):
+    """``CREATE TYPE name AS ENUM (...)``."""
+
+    __visit_name__ = "create_enum_type"
+
+
+class DropEnumType(_CreateDropBase):
+    """``DROP TYPE name``."""
+
+    __visit_name__ = "drop_enum_type"
+
+
+def _enums_of(tables: list[Any]) -> list[Any]:
+    found: dict[Any, Any] = {}
+    for t in tables:
+        for c in t.columns:
+            typ = c.type
+            if isinstance(typ, sqltypes.ARRAY):
+                typ = typ.item_type
+            if (
+                isinstance(typ, sqltypes.Enum)
+                and typ.native_enum
+                and typ.name
+                and getattr(typ, "create_type", True)
+            ):
+                found.setdefault((typ.schema, typ.name), typ)
+    return list(found.values())
+
+
+class PGDDLCompiler(DDLCompiler):
+    """PostgreSQL DDL: SERIAL, ENUM types, comments."""
+
+    supports_comments = True
+
+    @staticmethod
+    def pre_create_all(conn: Any, tables: list[Any], checkfirst: bool) -> None:
+        """CREATE the named ENUM types the tables use, before the tables."""
+        has_type = getattr(conn.dialect, "has_type", None)
+        for enum in _enums_of(tables):
+            if (
+                checkfirst
+                and has_type is not None
+                and has_type(conn, enum.name, schema=enum.schema)
+            ):
+                continue
+            conn.execute(CreateEnumType(enum))
+
+    @staticmethod
+    def post_drop_all(conn: Any, tables: list[Any], checkfirst: bool) -> None:
+        """DROP the named ENUM types of dropped tables."""
+        has_type = getattr(conn.dialect, "has_type", None)
+        for enum in _enums_of(tables):
+            if (
+                checkfirst
+                and has_type is not None
+                and not has_type(conn, enum.name, schema=enum.schema)
+            ):
+                continue
+            conn.execute(DropEnumType(enum))
+
+    def visit_create_enum_type(self, create: Any, **kw: Any) -> str:
+        enum = create.element
+        return "CREATE TYPE {} AS ENUM ({})".format(
+            self.preparer.format_type(enum),
+            ", ".join("'" + e.replace("'", "''") + "'" for e in enum.enums),
+        )
+
+    def visit_drop_enum_type(self, drop: Any, **kw: Any) -> str:
+        return f"DROP TYPE {self.preparer.format_type(drop.element)}"
+
+    def get_column_specification(
+        self, column: Any, first_pk: bool = False, **kw: Any
+    ) -> str:
+        colspec = self.preparer.format_column(column)
+        impl = column.type.dialect_impl(self.dialect)
+        table = column.table
+        is_serial = (
+            table is not None
+            and column is table.autoincrement_column
+            and column.identity is None
+            and (
+                column.default is None
+                or (
+                    getattr(column.default, "is_sequence", False)
+                    and column.default.optional
+                )
+            )
+            and column.server_default is None
+            and issubclass(impl._type_affinity, sqltypes.Integer)
+        )
+        if is_serial:
+            if isinstance(impl, sqltypes.BigInteger):
+                colspec += " BIGSERIAL"
+            elif isinstance(impl, sqltypes.SmallInteger):
+                colspec += " SMALLSERIAL"
+            else:
+                colspec += " SERIAL"
+        else:
+            colspec += " " + self.dialect.type_compiler_instance.process(
+                column.type, type_expression=column
+            )
+            default = self.get_column_default_string(column)
+            if default is not None:
+                colspec += " DEFAULT " + default
+        if column.computed is not None:
+            colspec += " " + self.process(column.computed)
+        if column.identity is not None:
+            colspec += " " + self.process(column.identity)
+        if not column.nullable and column.identity is None:
+            colspec += " NOT NULL"
+        elif column.nullable and column.identity is not None:
+            colspec += " NULL"
+        return colspec
+
+    def post_create_index(self, index: Any) -> str:
+        where = index.dialect_kwargs.get("postgresql_where")
+        if where is not None:
+            return " WHERE " + self._literal_sql(where)
+        return ""
+
+    def visit_create_index(
+        self, create: Any, include_schema: bool = False, **kw: Any
+    ) -> str:
+        text = super().visit_create_index(create, include_schema, **kw)
+        using = create.element.dialect_kwargs.get("postgresql_using")
+        if using:
+            table = self._table_name(create.element.table)
+            text = text.replace(f" ON {table} (", f" ON {table} USING {using} (", 1)
+        return text
+
+    def visit_drop_table_comment(self, drop: Any, **kw: Any) -> str:
+        return f"COMMENT ON TABLE {self._table_name(drop.element)} IS NULL"
+
+
+class PGTypeCompiler(GenericTypeCompiler):
+    """PostgreSQL type names."""
+
+    def _tz(self, word: str, t: Any) -> str:
+        precision = getattr(t, "precision", None)
+        p = f"({precision})" if precision is not None else ""
+        return f"{word}{p} {'WITH' if t.timezone else 'WITHOUT'} TIME ZONE"
+
+    def visit_TIMESTAMP(self, t: Any, **kw: Any) -> str:
+        return self._tz("TIMESTAMP", t)
+
+    def visit_datetime(self, t: Any, **kw: Any) -> str:
+        return self._tz("TIMESTAMP", t)
+
+    def visit_TIME(self, t: Any, **kw: Any) -> str:
+        return self._tz("TIME", t)
+
+    def visit_time(self, t: Any, **kw: Any) -> str:
+        return self._tz("TIME", t)
+
+    def visit_large_binary(self, t: Any, **kw: Any) -> str:
+        return "BYTEA"
+
+    def visit_BYTEA(self, t: Any, **kw: Any) -> str:
+        return "BYTEA"
+
+    def visit_BLOB(self, t: Any, **kw: Any) -> str:
+        return "BYTEA"
+
+    def visit_double(self, t: Any, **kw: Any) -> str:
+        return "DOUBLE PRECISION"
+
+    def visit_DOUBLE(self, t: Any, **kw: Any) -> str:
+        return "DOUBLE PRECISION"
+
+    def visit_uuid(self, t: Any, **kw: Any) -> str:
+        return "UUID" if t.native_uuid else "CHAR(32)"
+
+    def visit_JSONB(self, t: Any, **kw: Any) -> str:
+        return "JSONB"
+
+    def visit_interval(self, t: Any, **kw: Any) -> str:
+        return "INTERVAL"
+
+    def visit_INTERVAL(self, t: Any, **kw: Any) -> str:
+        text = "INTERVAL"
+        if getattr(t, "fields", None):
+            text += " " + t.fields
+        if getattr(t, "precision", None) is not None:
+            text += f" ({t.precision})"
+        return text
+
+    def visit_enum(self, t: Any, **kw: Any) -> str:
+        if not t.native_enum or not t.name:
+            return super().visit_enum(t, **kw)
+        return self.dialect.identifier_preparer.format_type(t)
+
+    def visit_datetime_dt(self, t: Any, **kw: Any) -> str:  # pragma: no cover
+        return "TIMESTAMP"
+
+    def visit_INET(self, t: Any, **kw: Any) -> str:
+        return "INET"
+
+    def visit_CIDR(self, t: Any, **kw: Any) -> str:
+        return "CIDR"
+
+    def visit_MONEY(self, t: Any, **kw: Any) -> str:
+        return "MONEY"
+
+    def visit_CITEXT(self, t: Any, **kw: Any) -> str:
+        return "CITEXT"
+
+    def visit_ARRAY(self, t: Any, **kw: Any) -> str:
+        inner = self.process(t.item_type)
+        return inner + "[]" * (t.dimensions or 1)
+
+
+def _unused() -> None:  # pragma: no cover - keeps exc imported for subclasses
+    raise exc.CompileError("unused")

@@ -1,0 +1,288 @@
+"""``Compiled``: the SQL string plus everything the engine needs to execute it.
+
+See docs/architecture.md ("Engine <-> sql contract") and docs/sql.md.
+
+Positional paramstyles are produced in two steps: while compiling, each
+bound parameter is written as a marker ``\\x01name\\x02`` (expanding ones as
+``\\x01~name\\x02``); at the end the markers are replaced in text order by
+``?`` / ``$n`` and ``positiontup`` is filled.  Text order is therefore always
+right, even when a CTE compiled later is written earlier.  The template is
+kept for ``_render_expanding``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple, Optional
+
+from ... import exc
+
+_MARKER = re.compile("\x01(~?)([^\x02]*)\x02")
+_POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\S+?)(~~.+?~~)?\]")
+
+
+class ResultColumnsEntry(NamedTuple):
+    """One selected column: ``(keyname, name, objects, type)``.
+
+    ``keyname`` is the name in ``cursor.description``; ``objects`` the column
+    objects and string keys a row may be addressed by.
+    """
+
+    keyname: str
+    name: str
+    objects: tuple[Any, ...]
+    type: Any
+
+
+class Compiled:
+    """Base of compiled statements (mirrors ``sqlalchemy.engine.Compiled``)."""
+
+    string: str = ""
+    isddl = False
+    isinsert = False
+    isupdate = False
+    isdelete = False
+    is_text = False
+    isplaintext = False
+    positiontup: Optional[list[str]] = None
+    returning: Optional[list[Any]] = None
+    implicit_returning: Optional[list[Any]] = None
+    _has_expanding = False
+    execution_options: Any = None
+    cache_key: Any = None
+
+    def __init__(
+        self,
+        dialect: Any,
+        statement: Any,
+        schema_translate_map: Any = None,
+        compile_kwargs: Any = None,
+        **kw: Any,
+    ) -> None:
+        self.dialect = dialect
+        self.statement = statement
+        self.schema_translate_map = schema_translate_map
+        self.preparer = dialect.identifier_preparer
+        self.compile_kwargs = dict(compile_kwargs or {})
+        self.execution_options = getattr(statement, "_execution_options", None) or {}
+        if statement is not None:
+            self.string = self.process(statement, **self.compile_kwargs)
+
+    def process(self, obj: Any, **kw: Any) -> str:
+        return obj._compiler_dispatch(self, **kw)  # type: ignore[no-any-return]
+
+    def __str__(self) -> str:
+        return self.string or ""
+
+    def construct_params(
+        self, params: Any = None, extracted_parameters: Any = None, **kw: Any
+    ) -> dict[str, Any]:
+        return {}
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.construct_params()
+
+    @property
+    def sql_compiler(self) -> Any:
+        return self
+
+
+class _BindInfo:
+    """How one rendered parameter gets its value in ``construct_params``."""
+
+    __slots__ = ("bind", "name", "lookup", "index", "required")
+
+    def __init__(
+        self,
+        bind: Any,
+        name: str,
+        lookup: Optional[str],
+        index: Optional[int],
+        required: bool,
+    ) -> None:
+        self.bind = bind
+        self.name = name
+        self.lookup = lookup
+        self.index = index
+        self.required = required
+
+
+class BindCompiledMixin(Compiled):
+    """Parameter bookkeeping shared by statement compilers."""
+
+    _bind_infos: list[_BindInfo]
+    binds: dict[str, Any]
+    bind_names: dict[Any, str]
+    _expanding_empty: dict[str, str]
+
+    def _build_bind_infos(self) -> None:
+        index: dict[int, int] = {}
+        if self.cache_key is not None:
+            for i, b in enumerate(self.cache_key.bindparams):
+                index.setdefault(id(b), i)
+        infos = []
+        seen: set[str] = set()
+        for bind, name in self.bind_names.items():
+            if name in seen and not bind.required:
+                continue
+            seen.add(name)
+            lookup = None if _is_anon(bind) else bind.key
+            infos.append(
+                _BindInfo(bind, name, lookup, index.get(id(bind)), bind.required)
+            )
+        self._bind_infos = infos
+
+    def construct_params(
+        self,
+        params: Any = None,
+        extracted_parameters: Any = None,
+        escape_names: bool = True,
+        _group_number: Any = None,
+        _check: bool = True,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        """Rendered bind name -> value; user ``params`` (by key) win over the
+        statement's."""
+        out: dict[str, Any] = {}
+        for info in self._bind_infos:
+            name = info.name
+            if params:
+                if info.lookup is not None and info.lookup in params:
+                    out[name] = params[info.lookup]
+                    continue
+                if name in params:
+                    out[name] = params[name]
+                    continue
+            bind = info.bind
+            if extracted_parameters is not None and info.index is not None:
+                bind = extracted_parameters[info.index]
+            if bind.required and _check:
+                if _group_number is not None:
+                    raise exc.InvalidRequestError(
+                        f"A value is required for bind parameter {bind.key!r}, in "
+                        "parameter "
+                        f"group {_group_number}",
+                        code="cd3x",
+                    )
+                raise exc.InvalidRequestError(
+                    f"A value is required for bind parameter {bind.key!r}", code="cd3x"
+                )
+            out[name] = bind.effective_value
+        return out
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.construct_params(_check=False)
+
+    def _finalize_positional(self, template: str) -> str:
+        style = self.dialect.paramstyle
+        pos: list[str] = []
+
+        def repl(m: "re.Match[str]") -> str:
+            name = m.group(2)
+            pos.append(name)
+            if m.group(1):
+                return f"__[POSTCOMPILE_{name}]"
+            return (
+                "?"
+                if style == "qmark"
+                else (
+                    "%s"
+                    if style == "format"
+                    else f"${len(pos)}"
+                    if style == "numeric_dollar"
+                    else f":{len(pos)}"
+                )
+            )
+
+        out = _MARKER.sub(repl, template)
+        self.positiontup = pos
+        self._template = template
+        if style in ("numeric_dollar", "numeric") and self._has_expanding:
+            # numbers after an expanding parameter depend on its length
+            pass
+        return out
+
+    def _render_expanding(
+        self, params: dict[str, Any]
+    ) -> tuple[str, dict[str, Any], Optional[list[str]]]:
+        """Expand ``IN`` parameter lists for one execution.
+
+        ``params`` is the dict from ``construct_params`` (bind processors may
+        already have run: an expanding parameter's processor maps over the
+        list).  Returns ``(string, params, positiontup)`` with each expanding
+        name replaced by ``name_1, name_2, ...`` (tuples: ``name_1_1``...), an
+        empty list by the dialect's empty-set subquery.
+        """
+        new_params = dict(params)
+        style = self.dialect.paramstyle
+        positional = self.positiontup is not None
+        expanded: dict[str, list[str]] = {}
+        for name in self._expanding_names:
+            values = new_params.pop(name, None) or []
+            names: list[str] = []
+            rows: list[list[str]] = []
+            for i, v in enumerate(values, 1):
+                if isinstance(v, (tuple, list)) and self._expanding_tuple.get(name):
+                    row = []
+                    for j, item in enumerate(v, 1):
+                        n = f"{name}_{i}_{j}"
+                        new_params[n] = item
+                        row.append(n)
+                    rows.append(row)
+                    names.extend(row)
+                else:
+                    n = f"{name}_{i}"
+                    new_params[n] = v
+                    rows.append([n])
+                    names.append(n)
+            expanded[name] = names
+            self._expanded_rows = getattr(self, "_expanded_rows", {})
+            self._expanded_rows[name] = rows
+        rows_map = self._expanded_rows if expanded else {}
+
+        def render_rows(name: str, fmt: Any) -> str:
+            rows = rows_map.get(name) or []
+            if not rows:
+                return self._expanding_empty[name]
+            if self._expanding_tuple.get(name):
+                return ", ".join(
+                    "(" + ", ".join(fmt(n) for n in row) + ")" for row in rows
+                )
+            return ", ".join(fmt(row[0]) for row in rows)
+
+        if not positional:
+            if style == "pyformat":
+                fmt = lambda n: f"%({n})s"  # noqa: E731
+            else:
+                fmt = lambda n: f":{n}"  # noqa: E731
+            string = _POSTCOMPILE.sub(
+                lambda m: render_rows(m.group(1), fmt), self.string
+            )
+            return string, new_params, None
+        pos: list[str] = []
+
+        def pfmt(n: str) -> str:
+            pos.append(n)
+            if style == "qmark":
+                return "?"
+            if style == "format":
+                return "%s"
+            if style == "numeric_dollar":
+                return f"${len(pos)}"
+            return f":{len(pos)}"
+
+        def repl(m: "re.Match[str]") -> str:
+            if m.group(1):
+                return render_rows(m.group(2), pfmt)
+            return pfmt(m.group(2))
+
+        string = _MARKER.sub(repl, self._template)
+        return string, new_params, pos
+
+
+def _is_anon(bind: Any) -> bool:
+    from ..elements import _anonymous_label
+
+    return isinstance(bind.key, _anonymous_label)

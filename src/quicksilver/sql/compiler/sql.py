@@ -1,0 +1,1069 @@
+"""``SQLCompiler``: renders expressions and SELECT statements to SQL text.
+
+INSERT/UPDATE/DELETE rendering lives in ``crud.py`` (mixed in), DDL in
+``ddl.py``, type names in ``types.py``.  Dialects subclass and override the
+``visit_*`` methods that differ.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ... import exc
+from .. import operators as ops
+from ..elements import (
+    _ANON_RE,
+    BindParameter,
+    ColumnClause,
+    Label,
+    TextClause,
+    _anonymous_label,
+)
+from .base import BindCompiledMixin, ResultColumnsEntry
+from .crud import CrudMixin
+
+OPERATORS: dict[Any, str] = {
+    ops.and_: " AND ",
+    ops.or_: " OR ",
+    ops.add: " + ",
+    ops.mul: " * ",
+    ops.sub: " - ",
+    ops.truediv: " / ",
+    ops.floordiv: " / ",
+    ops.mod: " % ",
+    ops.neg: "-",
+    ops.lt: " < ",
+    ops.le: " <= ",
+    ops.ne: " != ",
+    ops.gt: " > ",
+    ops.ge: " >= ",
+    ops.eq: " = ",
+    ops.is_distinct_from: " IS DISTINCT FROM ",
+    ops.is_not_distinct_from: " IS NOT DISTINCT FROM ",
+    ops.concat_op: " || ",
+    ops.like_op: " LIKE ",
+    ops.not_like_op: " NOT LIKE ",
+    ops.in_op: " IN ",
+    ops.not_in_op: " NOT IN ",
+    ops.comma_op: ", ",
+    ops.is_: " IS ",
+    ops.is_not: " IS NOT ",
+    ops.collate: " COLLATE ",
+    ops.exists: "EXISTS ",
+    ops.distinct_op: "DISTINCT ",
+    ops.inv: "NOT ",
+    ops.any_op: "ANY ",
+    ops.all_op: "ALL ",
+    ops.desc_op: " DESC",
+    ops.asc_op: " ASC",
+    ops.nulls_first_op: " NULLS FIRST",
+    ops.nulls_last_op: " NULLS LAST",
+    ops.bitwise_and_op: " & ",
+    ops.bitwise_or_op: " | ",
+    ops.between_op: " BETWEEN ",
+    ops.not_between_op: " NOT BETWEEN ",
+    ops.regexp_match_op: " REGEXP ",
+}
+
+_ANSI_FUNCTIONS = {
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "localtime",
+    "localtimestamp",
+    "session_user",
+    "user",
+}
+
+
+class SQLCompiler(CrudMixin, BindCompiledMixin):
+    """Compiles SQL expressions and statements (mirrors SQLAlchemy's
+    ``SQLCompiler``)."""
+
+    ansi_bind_rules = False
+
+    def __init__(
+        self,
+        dialect: Any,
+        statement: Any,
+        cache_key: Any = None,
+        column_keys: Any = None,
+        for_executemany: bool = False,
+        linting: Any = None,
+        schema_translate_map: Any = None,
+        compile_kwargs: Any = None,
+        for_implicit_returning: bool = True,
+        **kw: Any,
+    ) -> None:
+        self.cache_key = cache_key
+        self.column_keys = column_keys
+        self.for_executemany = for_executemany
+        self.for_implicit_returning = for_implicit_returning
+        self.binds: dict[str, Any] = {}
+        self.bind_names: dict[Any, str] = {}
+        self.stack: list[dict[str, Any]] = []
+        self.paramstyle = dialect.paramstyle
+        self.positional = bool(getattr(dialect, "positional", False))
+        self._result_columns: list[ResultColumnsEntry] = []
+        self.prefetch: list[tuple[str, Any, bool]] = []
+        self.insert_prefetch: list[Any] = []
+        self.update_prefetch: list[Any] = []
+        self.postfetch: list[Any] = []
+        self.returning = None
+        self.implicit_returning = None
+        self.column_bind_names: dict[Any, str] = {}
+        self._anon_map: dict[tuple[str, str], str] = {}
+        self._anon_counters: dict[str, int] = {}
+        self._ctes: dict[Any, str] = {}
+        self._cte_recursive = False
+        self._expanding_names: list[str] = []
+        self._expanding_empty: dict[str, str] = {}
+        self._expanding_tuple: dict[str, bool] = {}
+        self._has_expanding = False
+        self._pct = "%%" if self.paramstyle in ("pyformat", "format") else "%"
+        self._native_boolean = getattr(dialect, "supports_native_boolean", True)
+        compile_kwargs = dict(compile_kwargs or {})
+        self.literal_binds = bool(compile_kwargs.get("literal_binds"))
+        super().__init__(
+            dialect,
+            statement,
+            schema_translate_map=schema_translate_map,
+            compile_kwargs=compile_kwargs,
+        )
+        if self.positional:
+            self.string = self._finalize_positional(self.string)
+        self._build_bind_infos()
+        if compile_kwargs.get("render_postcompile") and self._has_expanding:
+            params = self.construct_params(_check=False)
+            self.string, _, self.positiontup = self._render_expanding(params)
+
+    # -- contract -----------------------------------------------------------
+    @property
+    def result_columns(self) -> list[ResultColumnsEntry]:
+        return self._result_columns
+
+    @property
+    def bind_processors(self) -> dict[str, Any]:
+        """Rendered bind name -> processor, for binds whose type has one."""
+        try:
+            return self.__dict__["_qs_bind_processors"]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        procs: dict[str, Any] = {}
+        for bind, name in self.bind_names.items():
+            if name in procs:
+                continue
+            key = bind._orig_key if not bind._is_crud else bind.key
+            proc = bind.type._named_bind_processor(self.dialect, key)
+            if proc is None:
+                continue
+            if bind.expanding:
+                proc = _expanding_proc(
+                    proc, self._expanding_tuple.get(name), bind.type, self.dialect, key
+                )
+            procs[name] = proc
+        self.__dict__["_qs_bind_processors"] = procs
+        return procs
+
+    @property
+    def current_executable(self) -> Any:
+        return self.stack[-1]["selectable"] if self.stack else self.statement
+
+    # -- helpers --------------------------------------------------------------
+    def _anon(self, name: str) -> str:
+        """Resolve anonymous ``%(seed base)s`` parts of ``name`` to ``base_N``."""
+        if not isinstance(name, _anonymous_label):
+            return name
+
+        def repl(m: Any) -> str:
+            key = (m.group(1), m.group(2))
+            found = self._anon_map.get(key)
+            if found is None:
+                base = m.group(2)
+                n = self._anon_counters.get(base, 0) + 1
+                self._anon_counters[base] = n
+                found = self._anon_map[key] = f"{base}_{n}"
+            return found
+
+        return _ANON_RE.sub(repl, name)
+
+    def bindparam_string(self, name: str, expanding: bool = False, **kw: Any) -> str:
+        if expanding:
+            self._has_expanding = True
+            if self.positional:
+                return f"\x01~{name}\x02"
+            return f"__[POSTCOMPILE_{name}]"
+        if self.positional:
+            return f"\x01{name}\x02"
+        if self.paramstyle == "pyformat":
+            return f"%({name})s"
+        return f":{name}"
+
+    def escape_literal_column(self, text: str) -> str:
+        if self._pct == "%%":
+            return text.replace("%", "%%")
+        return text
+
+    def render_literal_value(self, value: Any, type_: Any) -> str:
+        """``value`` as SQL literal text, via the type's literal processor."""
+        if value is None:
+            return "NULL"
+        if type_._is_null_type:
+            from ..sqltypes import _resolve_value_to_type
+
+            type_ = _resolve_value_to_type(value)
+            if type_._is_null_type:
+                raise exc.CompileError(
+                    "No literal value renderer is available for literal value "
+                    f"{value!r} "
+                    f"with datatype {type_!r}"
+                )
+        proc = type_._cached_literal_processor(self.dialect)
+        if proc is None:
+            raise exc.CompileError(
+                f"No literal value renderer is available for literal value {value!r} "
+                f"with datatype {type_!r}"
+            )
+        text = proc(value)
+        return self.escape_literal_column(text) if isinstance(text, str) else str(text)
+
+    # -- leaves -----------------------------------------------------------------
+    def visit_bindparam(
+        self,
+        bindparam: BindParameter,
+        literal_binds: bool = False,
+        literal_execute: bool = False,
+        **kw: Any,
+    ) -> str:
+        if literal_binds or self.literal_binds or bindparam.literal_execute and False:
+            if (
+                bindparam.value is None
+                and bindparam.callable is None
+                and bindparam.required
+            ):
+                raise exc.CompileError(
+                    f"Bind parameter '{bindparam.key}' without a renderable value not "
+                    "allowed here."
+                )
+            value = bindparam.effective_value
+            if bindparam.expanding:
+                if not value:
+                    return self._empty_set_expr(bindparam.type)
+                if self._is_tuple_type(bindparam.type):
+                    return ", ".join(
+                        "("
+                        + ", ".join(
+                            self.render_literal_value(v, t)
+                            for v, t in zip(row, bindparam.type.types, strict=False)
+                        )
+                        + ")"
+                        for row in value
+                    )
+                return ", ".join(
+                    self.render_literal_value(v, bindparam.type) for v in value
+                )
+            return self.render_literal_value(value, bindparam.type)
+        name = self._anon(bindparam.key)
+        existing = self.binds.get(name)
+        if existing is not None and existing is not bindparam:
+            if (
+                (existing._is_crud or bindparam._is_crud)
+                and not (existing._is_crud and bindparam._is_crud)
+                and not existing.unique
+                and not bindparam.unique
+            ):
+                raise exc.CompileError(
+                    f"bindparam() name '{bindparam.key}' is reserved for automatic "
+                    "usage in "
+                    "the VALUES or SET clause of this insert/update statement.   "
+                    "Please use "
+                    "a name other than column name when using bindparam() with "
+                    "insert() or "
+                    "update() (for example, 'b_" + bindparam.key + "')."
+                )
+            if existing.unique or bindparam.unique:
+                raise exc.CompileError(
+                    f"Bind parameter '{name}' conflicts with unique bind parameter of "
+                    "the "
+                    "same name"
+                )
+        self.binds[name] = bindparam
+        self.bind_names[bindparam] = name
+        if bindparam.expanding:
+            if name not in self._expanding_empty:
+                self._expanding_names.append(name)
+                self._expanding_empty[name] = self._empty_set_expr(bindparam.type)
+                self._expanding_tuple[name] = self._is_tuple_type(bindparam.type)
+            return self.bindparam_string(name, expanding=True)
+        return self.bindparam_string(name)
+
+    def _is_tuple_type(self, type_: Any) -> bool:
+        from ..sqltypes import TupleType
+
+        return isinstance(type_, TupleType)
+
+    def _empty_set_expr(self, type_: Any) -> str:
+        if self._is_tuple_type(type_):
+            return "SELECT {} FROM (SELECT 1) WHERE 1!=1".format(
+                ", ".join("1" for _ in type_.types)
+            )
+        return "SELECT 1 FROM (SELECT 1) WHERE 1!=1"
+
+    def visit_textclause(
+        self, textclause: TextClause, add_to_result_map: Any = None, **kw: Any
+    ) -> str:
+        binds = textclause._bindparams
+
+        def repl(m: Any) -> str:
+            name = m.group(1)
+            bind = binds.get(name)
+            if bind is None:
+                return m.group(0)
+            return self.process(bind, **kw)
+
+        text = (
+            self.escape_literal_column(textclause.text)
+            if self._pct == "%%"
+            else textclause.text
+        )
+        if not self.stack and self.statement is textclause:
+            self.isplaintext = True
+        out = textclause._bind_re.sub(repl, text)
+        return out.replace("\\:", ":")
+
+    def visit_null(self, expr: Any, **kw: Any) -> str:
+        return "NULL"
+
+    def visit_true(self, expr: Any, **kw: Any) -> str:
+        return "true" if self._native_boolean else "1"
+
+    def visit_false(self, expr: Any, **kw: Any) -> str:
+        return "false" if self._native_boolean else "0"
+
+    def visit_empty_boolean(self, expr: Any, **kw: Any) -> str:
+        return ""
+
+    def visit_percent_literal(self, expr: Any, **kw: Any) -> str:
+        return "'" + self._pct + "'"
+
+    def visit_concat_pattern(self, expr: Any, **kw: Any) -> str:
+        return " || ".join(self.process(c, **kw) for c in expr.clauses.clauses)
+
+    def visit_collation(self, element: Any, **kw: Any) -> str:
+        return (
+            self.preparer.quote_identifier(element.collation)
+            if not element.collation.isidentifier() or True
+            else element.collation
+        )
+
+    def visit_label_reference(
+        self, element: Any, within_columns_clause: bool = False, **kw: Any
+    ) -> str:
+        names = kw.get("_label_names") or {}
+        if element.name in names:
+            return self.preparer.quote(names[element.name])
+        raise exc.CompileError(
+            "Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. "
+            f"Textual SQL expression {element.name!r} should be explicitly declared as "
+            f"text({element.name!r})"
+        )
+
+    def visit_column(
+        self,
+        column: ColumnClause,
+        add_to_result_map: Any = None,
+        include_table: bool = True,
+        **kw: Any,
+    ) -> str:
+        name = self._anon(column.name)
+        if column.is_literal:
+            name = self.escape_literal_column(name)
+        else:
+            name = (
+                self.preparer.quote(name)
+                if getattr(column, "quote", None) is not True
+                else self.preparer.quote_identifier(name)
+            )
+        table = column.table
+        if table is None or not include_table or not table.named_with_column:
+            return name
+        tname = self._anon(table.name)
+        schema = getattr(table, "schema", None) if table._is_table else None
+        if self.schema_translate_map and table._is_table:
+            schema = self.schema_translate_map.get(schema, schema)
+        prefix = self.preparer.quote(tname)
+        if schema:
+            prefix = self.preparer.quote_schema(schema) + "." + prefix
+        return prefix + "." + name
+
+    # -- composite expressions -----------------------------------------------
+    def visit_grouping(self, grouping: Any, asfrom: bool = False, **kw: Any) -> str:
+        return "(" + self.process(grouping.element, **kw) + ")"
+
+    def visit_clauselist(self, clauselist: Any, **kw: Any) -> str:
+        sep = OPERATORS.get(clauselist.operator, ", ")
+        return sep.join(
+            s for s in (self.process(c, **kw) for c in clauselist.clauses) if s
+        )
+
+    def visit_expression_clauselist(self, clauselist: Any, **kw: Any) -> str:
+        return self.visit_clauselist(clauselist, **kw)
+
+    def visit_tuple(self, clauselist: Any, **kw: Any) -> str:
+        return "(" + self.visit_clauselist(clauselist, **kw) + ")"
+
+    def visit_binary(self, binary: Any, **kw: Any) -> str:
+        op = binary.operator
+        special = _BINARY_SPECIAL.get(op)
+        if special is not None:
+            return getattr(self, special)(binary, op, **kw)  # type: ignore[no-any-return]
+        if isinstance(op, ops.custom_op):
+            opstring = " " + self.escape_literal_column(op.opstring) + " "
+        else:
+            try:
+                opstring = OPERATORS[op]
+            except KeyError:
+                raise exc.UnsupportedCompilationError(self, op) from None
+            if op is ops.mod:
+                opstring = f" {self._pct} "
+        return (
+            self.process(binary.left, **kw)
+            + opstring
+            + self.process(binary.right, **kw)
+        )
+
+    def _like_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        escape = binary.modifiers.get("escape")
+        text = (
+            self.process(binary.left, **kw)
+            + OPERATORS[op]
+            + self.process(binary.right, **kw)
+        )
+        if escape is not None:
+            text += " ESCAPE " + self.render_literal_value(escape, _string_type())
+        return text
+
+    def _ilike_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        escape = binary.modifiers.get("escape")
+        word = " LIKE " if op is ops.ilike_op else " NOT LIKE "
+        left = "lower(" + self.process(binary.left, **kw) + ")"
+        right = binary.right
+        if right.__visit_name__ == "concat_pattern":
+            parts = []
+            for c in right.clauses.clauses:
+                text = self.process(c, **kw)
+                if c.__visit_name__ != "percent_literal":
+                    text = "lower(" + text + ")"
+                parts.append(text)
+            rtext = " || ".join(parts)
+        else:
+            rtext = "lower(" + self.process(right, **kw) + ")"
+        text = left + word + rtext
+        if escape is not None:
+            text += " ESCAPE " + self.render_literal_value(escape, _string_type())
+        return text
+
+    def _between_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        word = OPERATORS[op]
+        if binary.modifiers.get("symmetric"):
+            word += "SYMMETRIC "
+        pair = binary.right
+        return (
+            self.process(binary.left, **kw)
+            + word
+            + self.process(pair.clauses[0], **kw)
+            + " AND "
+            + self.process(pair.clauses[1], **kw)
+        )
+
+    def _in_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        right = binary.right
+        left = self.process(binary.left, **kw)
+        word = OPERATORS[op]
+        if isinstance(right, BindParameter) and right.expanding:
+            return left + word + "(" + self.process(right, **kw) + ")"
+        return left + word + self.process(right, **kw)
+
+    def _getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        raise exc.UnsupportedCompilationError(
+            self,
+            type(binary.left.type),
+            "index access needs a dialect that supports it",
+        )
+
+    def _json_getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        raise exc.UnsupportedCompilationError(
+            self, type(binary.left.type), "JSON index access needs a dialect"
+        )
+
+    def _regexp_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        return (
+            self.process(binary.left, **kw)
+            + " REGEXP "
+            + self.process(binary.right, **kw)
+        )
+
+    def visit_unary(self, unary: Any, **kw: Any) -> str:
+        text = self.process(unary.element, **kw)
+        if unary.operator is not None:
+            if (
+                unary.operator is ops.inv
+                and unary.element.__class__.__name__ == "Grouping"
+            ):
+                text = "NOT " + text
+            else:
+                text = OPERATORS[unary.operator] + text
+        if unary.modifier is not None:
+            text = text + OPERATORS[unary.modifier]
+        return text
+
+    def visit_as_boolean(self, element: Any, **kw: Any) -> str:
+        inner = self.process(element.element, **kw)
+        if self._native_boolean:
+            return inner if element.operator is ops.is_true else "NOT " + inner
+        return inner + (" = 1" if element.operator is ops.is_true else " = 0")
+
+    def visit_label(
+        self,
+        label: Label,
+        within_columns_clause: bool = False,
+        render_label_as_label: Any = None,
+        **kw: Any,
+    ) -> str:
+        name = self._anon(label.name)
+        if within_columns_clause:
+            return (
+                self.process(label.element, **kw) + " AS " + self.preparer.quote(name)
+            )
+        if render_label_as_label is not None and label in render_label_as_label:
+            return self.preparer.quote(name)
+        return self.process(label.element, **kw)
+
+    def visit_cast(self, cast: Any, **kw: Any) -> str:
+        inner = self.process(cast.clause, **kw)
+        return f"CAST({inner} AS {self.process(cast.typeclause, **kw)})"
+
+    def visit_typeclause(self, typeclause: Any, **kw: Any) -> str:
+        return self.dialect.type_compiler_instance.process(typeclause.type)  # type: ignore[no-any-return]
+
+    def visit_type_coerce(self, element: Any, **kw: Any) -> str:
+        return self.process(element.clause, **kw)
+
+    def visit_case(self, case: Any, **kw: Any) -> str:
+        text = "CASE "
+        if case.value is not None:
+            text += self.process(case.value, **kw) + " "
+        for cond, result in case.whens:
+            text += (
+                "WHEN "
+                + self.process(cond, **kw)
+                + " THEN "
+                + self.process(result, **kw)
+                + " "
+            )
+        if case.else_ is not None:
+            text += "ELSE " + self.process(case.else_, **kw) + " "
+        return text + "END"
+
+    def visit_extract(self, extract: Any, **kw: Any) -> str:
+        return f"EXTRACT({extract.field} FROM {self.process(extract.expr, **kw)})"
+
+    def visit_over(self, over: Any, **kw: Any) -> str:
+        parts = []
+        if over.partition_by:
+            parts.append(
+                "PARTITION BY "
+                + ", ".join(self.process(c, **kw) for c in over.partition_by)
+            )
+        if over.order_by:
+            parts.append(
+                "ORDER BY " + ", ".join(self.process(c, **kw) for c in over.order_by)
+            )
+        for word, rng in (("RANGE", over.range_), ("ROWS", over.rows)):
+            if rng is not None:
+                parts.append(
+                    f"{word} BETWEEN {_frame(rng[0], True)} AND {_frame(rng[1], False)}"
+                )
+        return "{} OVER ({})".format(self.process(over.element, **kw), " ".join(parts))
+
+    def visit_funcfilter(self, ff: Any, **kw: Any) -> str:
+        fn = self.process(ff.func, **kw)
+        return f"{fn} FILTER (WHERE {self.process(ff.criterion, **kw)})"
+
+    def visit_withingroup(self, wg: Any, **kw: Any) -> str:
+        return "{} WITHIN GROUP (ORDER BY {})".format(
+            self.process(wg.element, **kw),
+            ", ".join(self.process(o, **kw) for o in wg.order_by),
+        )
+
+    def visit_function(
+        self, func: Any, add_to_result_map: Any = None, **kw: Any
+    ) -> str:
+        meth = getattr(self, f"visit_{func.name.lower()}_func", None)
+        if meth is not None:
+            return meth(func, **kw)  # type: ignore[no-any-return]
+        name = func.name
+        if (
+            not name.replace("_", "").isalnum()
+            or name.lower() != name
+            and self.preparer._requires_quotes(name.lower())
+        ):
+            name = self.preparer.quote(name)
+        pkg = "".join(self.preparer.quote(p) + "." for p in func.packagenames)
+        if name.lower() in _ANSI_FUNCTIONS and not func._has_args:
+            return pkg + name.upper()
+        return pkg + name + "(" + self.process(func.clause_expr, **kw) + ")"
+
+    def visit_ansi_function(self, func: Any, **kw: Any) -> str:
+        if func._has_args:
+            return func.name + "(" + self.process(func.clause_expr, **kw) + ")"
+        return func.name.upper()
+
+    def visit_next_value(self, func: Any, **kw: Any) -> str:
+        raise exc.CompileError(
+            f"Dialect '{self.dialect.name}' does not support sequence increments."
+        )
+
+    def visit_in_subquery(self, element: Any, **kw: Any) -> str:
+        return "(" + self._compile_nested_select(element.element, **kw) + ")"
+
+    def visit_scalar_select(self, element: Any, **kw: Any) -> str:
+        return "(" + self._compile_nested_select(element.element, **kw) + ")"
+
+    def visit_exists(self, element: Any, **kw: Any) -> str:
+        return "EXISTS " + self.process(element.element, **kw)
+
+    def _compile_nested_select(self, select: Any, **kw: Any) -> str:
+        kw.pop("asfrom", None)
+        kw.pop("within_columns_clause", None)
+        kw.pop("add_to_result_map", None)
+        return self.process(select, asfrom=False, nested=True, **kw)
+
+    # -- FROM elements ------------------------------------------------------
+    def visit_table(self, table: Any, asfrom: bool = False, **kw: Any) -> str:
+        schema = table.schema
+        if self.schema_translate_map:
+            schema = self.schema_translate_map.get(schema, schema)
+        name = (
+            self.preparer.quote(table.name)
+            if getattr(table, "quote", None) is not True
+            else self.preparer.quote_identifier(table.name)
+        )
+        if schema:
+            return self.preparer.quote_schema(schema) + "." + name
+        return name
+
+    def visit_join(self, join: Any, asfrom: bool = False, **kw: Any) -> str:
+        if join.full:
+            word = " FULL OUTER JOIN "
+        elif join.isouter:
+            word = " LEFT OUTER JOIN "
+        else:
+            word = " JOIN "
+        return (
+            self.process(join.left, asfrom=True, **kw)
+            + word
+            + self.process(join.right, asfrom=True, **kw)
+            + " ON "
+            + self.process(join.onclause, **kw)
+        )
+
+    def visit_alias(self, alias: Any, asfrom: bool = False, **kw: Any) -> str:
+        name = self.preparer.format_alias(alias, self._anon(alias.name))
+        if not asfrom:
+            return name
+        inner = alias.element
+        if getattr(inner, "_is_select_base", False):
+            return (
+                "("
+                + self.process(inner, asfrom=True, subquery=True, **kw)
+                + ") AS "
+                + name
+            )
+        return self.process(inner, asfrom=True, **kw) + " AS " + name
+
+    def visit_subquery(self, sq: Any, asfrom: bool = False, **kw: Any) -> str:
+        name = self.preparer.format_alias(sq, self._anon(sq.name))
+        if not asfrom:
+            return name
+        kw.pop("nested", None)
+        return (
+            "("
+            + self.process(sq.element, asfrom=True, subquery=True, **kw)
+            + ") AS "
+            + name
+        )
+
+    def visit_lateral(self, lateral: Any, asfrom: bool = False, **kw: Any) -> str:
+        name = self.preparer.format_alias(lateral, self._anon(lateral.name))
+        if not asfrom:
+            return name
+        enclosing = self.stack[-1]["froms"] if self.stack else []
+        return (
+            "LATERAL ("
+            + self.process(
+                lateral.element,
+                asfrom=True,
+                subquery=True,
+                _lateral_froms=enclosing,
+                **kw,
+            )
+            + ") AS "
+            + name
+        )
+
+    def visit_table_valued_alias(
+        self, element: Any, asfrom: bool = False, **kw: Any
+    ) -> str:
+        name = self.preparer.format_alias(element, self._anon(element.name))
+        if not asfrom:
+            return name
+        return self.process(element.element, **kw) + " AS " + name
+
+    def visit_text_from(self, element: Any, **kw: Any) -> str:
+        return self.process(element.text, **kw)
+
+    def visit_cte(self, cte: Any, asfrom: bool = False, **kw: Any) -> str:
+        target = cte
+        while target._restates is not None:
+            target = target._restates
+        source = cte._cte_alias or cte
+        base = source
+        while base._restates is not None:
+            base = base._restates
+        name = self._anon(base.name)
+        if cte.recursive or source.recursive:
+            self._cte_recursive = True
+        if base not in self._ctes:
+            self._ctes[base] = ""  # placeholder: recursive references see it
+            real = (
+                source if source._restates is None and cte._cte_alias is None else cte
+            )
+            if cte._cte_alias is not None:
+                real = cte._cte_alias
+            body_elem = self._latest_cte(real)
+            inner = self.process(
+                body_elem.element, asfrom=True, subquery=True, **_no_nested(kw)
+            )
+            header = self.preparer.quote(name)
+            if self._cte_recursive:
+                cols = [self.preparer.quote(self._anon(c.name)) for c in body_elem.c]
+                header += "(" + ", ".join(cols) + ")"
+            self._ctes[base] = header + " AS \n(" + inner + ")"
+        if not asfrom:
+            return self.preparer.quote(name)
+        if cte._cte_alias is not None:
+            return (
+                self.preparer.quote(self._anon(cte._cte_alias.name))
+                + " AS "
+                + self.preparer.quote(self._anon(cte.name))
+            )
+        return self.preparer.quote(name)
+
+    def _latest_cte(self, cte: Any) -> Any:
+        return cte
+
+    def _render_ctes(self) -> str:
+        if not self._ctes:
+            return ""
+        word = "WITH RECURSIVE " if self._cte_recursive else "WITH "
+        return word + ", \n".join(self._ctes.values()) + "\n "
+
+    # -- SELECT ---------------------------------------------------------------
+    def _enclosing_froms(self) -> list[Any]:
+        out: list[Any] = []
+        for entry in self.stack:
+            out.extend(entry["correlate_froms"])
+        return out
+
+    def visit_select(
+        self,
+        select: Any,
+        asfrom: bool = False,
+        subquery: bool = False,
+        nested: bool = False,
+        compound_index: Optional[int] = None,
+        _lateral_froms: Any = None,
+        **kw: Any,
+    ) -> str:
+        toplevel = not self.stack
+        kw.pop("within_columns_clause", None)
+        kw.pop("add_to_result_map", None)
+        kw.pop("_label_names", None)
+        kw.pop("render_label_as_label", None)
+        if compound_index is not None:
+            entry = self.stack[-1]
+            populate = entry.get("populate_result", False) and compound_index == 0
+        else:
+            populate = toplevel
+        if nested:
+            enclosing = self._enclosing_froms()
+        elif _lateral_froms is not None:
+            enclosing = list(_lateral_froms)
+        else:
+            enclosing = None
+        froms = select._display_froms(enclosing)
+        correlate_froms = list(froms)
+        for f in froms:
+            correlate_froms.extend(f._hide_froms)
+        self.stack.append(
+            {"selectable": select, "correlate_froms": correlate_froms, "froms": froms}
+        )
+        try:
+            text = self._select_body(select, froms, populate, asfrom or subquery, **kw)
+        finally:
+            self.stack.pop()
+        if toplevel and self._ctes:
+            text = self._render_ctes() + text
+        return text
+
+    def _select_body(
+        self, select: Any, froms: list[Any], populate: bool, label_all: bool, **kw: Any
+    ) -> str:
+        text = "SELECT "
+        if select._prefixes:
+            text += " ".join(select._prefixes) + " "
+        text += self.get_select_precolumns(select, **kw)
+        columns = []
+        label_names: dict[str, str] = {}
+        labels_in_cols: set[Any] = set()
+        for _key, name, col in select._column_naming():
+            rendered = self._label_select_column(col, name, label_all, populate, **kw)
+            if rendered:
+                columns.append(rendered)
+            if isinstance(col, Label):
+                labels_in_cols.add(col)
+                label_names[self._anon(col.name)] = self._anon(col.name)
+            elif isinstance(name, str):
+                label_names[self._anon(name)] = self._anon(name)
+        text += ", ".join(columns)
+        if froms:
+            text += " \nFROM " + ", ".join(
+                self.process(f, asfrom=True, **kw) for f in froms
+            )
+        else:
+            text += self.default_from()
+        if select._where_criteria:
+            where = self._and(select._where_criteria, **kw)
+            if where:
+                text += " \nWHERE " + where
+        ob_kw = dict(kw, _label_names=label_names, render_label_as_label=labels_in_cols)
+        if select._group_by_clauses:
+            text += " GROUP BY " + ", ".join(
+                self.process(c, **ob_kw) for c in select._group_by_clauses
+            )
+        if select._having_criteria:
+            text += " \nHAVING " + self._and(select._having_criteria, **kw)
+        if select._order_by_clauses:
+            text += " ORDER BY " + ", ".join(
+                self.process(c, **ob_kw) for c in select._order_by_clauses
+            )
+        if select._limit_clause is not None or select._offset_clause is not None:
+            text += self.limit_clause(select, **kw)
+        if select._for_update_arg is not None:
+            text += self.for_update_clause(select, **kw)
+        if select._suffixes:
+            text += " " + " ".join(select._suffixes)
+        return text
+
+    def _and(self, criteria: Any, **kw: Any) -> str:
+        from ..elements import BooleanClauseList
+
+        return self.process(BooleanClauseList.and_(*criteria), **kw)
+
+    def default_from(self) -> str:
+        return ""
+
+    def get_select_precolumns(self, select: Any, **kw: Any) -> str:
+        if select._distinct_on:
+            raise exc.CompileError(
+                "DISTINCT ON is supported only by the PostgreSQL dialect"
+            )
+        return "DISTINCT " if select._distinct else ""
+
+    def _label_select_column(
+        self, col: Any, name: str, label_all: bool, populate: bool, **kw: Any
+    ) -> str:
+        resolved = self._anon(name) if isinstance(name, str) else name
+        if isinstance(col, TextClause):
+            text = self.process(col, **kw)
+            if populate:
+                self._result_columns.append(
+                    ResultColumnsEntry(text, text, (col, text), col.type)
+                )
+            return text
+        if isinstance(col, Label):
+            text = self.process(col, within_columns_clause=True, **kw)
+        elif isinstance(col, ColumnClause) and col.is_literal:
+            text = self.process(col, **kw)
+            if label_all and col._non_anon_label is None and False:
+                text += " AS " + self.preparer.quote(resolved)
+            if populate:
+                self._result_columns.append(
+                    ResultColumnsEntry(col.name, col.name, (col, col.name), col.type)
+                )
+            return text
+        elif isinstance(col, ColumnClause) and not label_all and name == col.name:
+            text = self.process(col, **kw)
+        else:
+            text = self.process(col, **kw) + " AS " + self.preparer.quote(resolved)
+        if populate:
+            objects: tuple[Any, ...] = (col, resolved)
+            key = getattr(col, "key", None)
+            if key and key != resolved and not isinstance(key, _anonymous_label):
+                objects += (key,)
+            if isinstance(col, Label):
+                objects += (col.element,)
+            self._result_columns.append(
+                ResultColumnsEntry(resolved, resolved, objects, col.type)
+            )
+        return text
+
+    def limit_clause(self, select: Any, **kw: Any) -> str:
+        text = ""
+        if select._limit_clause is not None:
+            text += "\n LIMIT " + self.process(select._limit_clause, **kw)
+        if select._offset_clause is not None:
+            if select._limit_clause is None:
+                text += "\n LIMIT -1"
+            text += " OFFSET " + self.process(select._offset_clause, **kw)
+        return text
+
+    def for_update_clause(self, select: Any, **kw: Any) -> str:
+        return " FOR UPDATE"
+
+    def visit_compound_select(
+        self,
+        cs: Any,
+        asfrom: bool = False,
+        subquery: bool = False,
+        nested: bool = False,
+        **kw: Any,
+    ) -> str:
+        toplevel = not self.stack
+        kw.pop("compound_index", None)
+        self.stack.append(
+            {
+                "selectable": cs,
+                "correlate_froms": [],
+                "froms": [],
+                "populate_result": toplevel
+                or (
+                    self.stack
+                    and self.stack[-1].get("populate_result")
+                    and kw.get("_cs_first")
+                ),
+            }
+        )
+        kw.pop("_cs_first", None)
+        try:
+            parts = []
+            for i, s in enumerate(cs.selects):
+                inner = self.process(
+                    s,
+                    compound_index=i,
+                    asfrom=asfrom or subquery,
+                    _cs_first=(i == 0),
+                    **kw,
+                )
+                if (
+                    getattr(s, "_limit_clause", None) is not None
+                    or getattr(s, "_order_by_clauses", ())
+                    or s.__visit_name__ == "compound_select"
+                ):
+                    inner = "(" + inner + ")"
+                parts.append(inner)
+            text = (" " + cs.keyword + " ").join(parts)
+            ob_kw = dict(
+                kw,
+                _label_names={
+                    self._anon(n): self._anon(n)
+                    for _, n, _ in cs._column_naming()
+                    if isinstance(n, str)
+                },
+            )
+            if cs._order_by_clauses:
+                text += " ORDER BY " + ", ".join(
+                    self.process(c, **ob_kw) for c in cs._order_by_clauses
+                )
+            if cs._limit_clause is not None or cs._offset_clause is not None:
+                text += self.limit_clause(cs, **kw)
+        finally:
+            self.stack.pop()
+        if toplevel and self._ctes:
+            text = self._render_ctes() + text
+        return text
+
+    def visit_textual_select(self, ts: Any, asfrom: bool = False, **kw: Any) -> str:
+        toplevel = not self.stack
+        self.stack.append({"selectable": ts, "correlate_froms": [], "froms": []})
+        try:
+            text = self.process(ts.element, **kw)
+        finally:
+            self.stack.pop()
+        if toplevel or (self.stack and self.stack[-1].get("populate_result")):
+            for c in ts.column_args:
+                self._result_columns.append(
+                    ResultColumnsEntry(c.name, c.name, (c, c.name, c.key), c.type)
+                )
+        return text
+
+
+def _frame(value: Any, lower: bool) -> str:
+    if value is None:
+        return "UNBOUNDED PRECEDING" if lower else "UNBOUNDED FOLLOWING"
+    if value == 0:
+        return "CURRENT ROW"
+    if value < 0:
+        return f"{-value} PRECEDING"
+    return f"{value} FOLLOWING"
+
+
+def _no_nested(kw: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kw.items() if k not in ("nested", "asfrom", "subquery")}
+
+
+def _string_type() -> Any:
+    from ..sqltypes import String
+
+    return String()
+
+
+def _expanding_proc(
+    proc: Any, is_tuple: Any, type_: Any, dialect: Any, key: Any
+) -> Any:
+    if is_tuple:
+        procs = [t._named_bind_processor(dialect, key) for t in type_.types]
+
+        def process_rows(values: Any) -> Any:
+            return [
+                tuple(
+                    p(v) if p is not None else v
+                    for p, v in zip(procs, row, strict=False)
+                )
+                for row in values
+            ]
+
+        return process_rows
+
+    def process(values: Any) -> Any:
+        return [proc(v) for v in values]
+
+    return process
+
+
+_BINARY_SPECIAL: dict[Any, str] = {
+    ops.like_op: "_like_binary",
+    ops.not_like_op: "_like_binary",
+    ops.ilike_op: "_ilike_binary",
+    ops.not_ilike_op: "_ilike_binary",
+    ops.between_op: "_between_binary",
+    ops.not_between_op: "_between_binary",
+    ops.in_op: "_in_binary",
+    ops.not_in_op: "_in_binary",
+    ops.getitem: "_getitem_binary",
+    ops.json_getitem_op: "_json_getitem_binary",
+    ops.json_path_getitem_op: "_json_getitem_binary",
+    ops.regexp_match_op: "_regexp_binary",
+}

@@ -1,0 +1,1435 @@
+"""The core expression nodes: clauses, columns, bound parameters, operators.
+
+Every node is immutable after construction (generative methods return
+copies), which is what lets a statement's structure be cached: see
+``cache_key.py``.  Each node implements ``_gen_cache_key(anon_map, binds)``
+returning a tuple of its structure, appending the ``BindParameter`` objects it
+contains (their values are not part of the key).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+
+from .. import exc
+from ..util import EMPTY_DICT
+from . import operators as ops
+from .type_api import TypeEngine, to_instance
+from .visitors import Visitable
+
+if TYPE_CHECKING:
+    from .cache_key import CacheKey
+
+_counter = itertools.count(1)
+
+
+class _anonymous_label(str):
+    """A name resolved at compile time to ``base_N`` (``id_1``, ``anon_2``).
+
+    The text is ``%(<seed> <base>)s``; the compiler replaces each distinct seed
+    with the next free number for that base, so names follow the order in
+    which they are rendered, as in SQLAlchemy.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def make(cls, seed: int, base: str) -> "_anonymous_label":
+        base = base.replace("%", "").replace("(", "").replace(")", "").replace(" ", "_")
+        return cls("%%(%d %s)s" % (seed, base))
+
+    def __add__(self, other: str) -> "_anonymous_label":
+        return _anonymous_label(str.__add__(self, other))
+
+    def __radd__(self, other: str) -> "_anonymous_label":
+        return _anonymous_label(str.__add__(other, self))
+
+
+_ANON_RE = re.compile(r"%\((\d+) ([^)]+)\)s")
+
+
+def _anon_key(name: Any, anon_map: dict[Any, int]) -> Any:
+    """A cache-key form of a possibly anonymous name (seeds -> ordinals)."""
+    if isinstance(name, _anonymous_label):
+
+        def repl(m: "re.Match[str]") -> str:
+            seed = int(m.group(1))
+            idx = anon_map.get(seed)
+            if idx is None:
+                idx = anon_map[seed] = len(anon_map)
+            return "%%(%d %s)s" % (idx, m.group(2))
+
+        return ("anon", _ANON_RE.sub(repl, name))
+    return name
+
+
+class ClauseElement(Visitable):
+    """Base of every SQL expression node (mirrors ``sqlalchemy.sql.ClauseElement``)."""
+
+    __visit_name__ = "clause"
+    _is_clause_element = True
+    is_selectable = False
+    is_dml = False
+    _is_select_statement = False
+    _is_textual = False
+    _is_from_clause = False
+    _is_column_element = False
+    supports_execution = False
+    _propagate_attrs: Any = EMPTY_DICT
+    _annotations: Any = EMPTY_DICT
+    _execution_options: Any = EMPTY_DICT
+    is_clause_element = True
+
+    def _clone(self, **kw: Any) -> "ClauseElement":
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__ = dict(self.__dict__)
+        new.__dict__.pop("_qs_key_memo", None)
+        return new
+
+    def _generate(self) -> Any:
+        return self._clone()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return []
+
+    def self_group(self, against: Any = None) -> "ClauseElement":
+        return self
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        """This node's structure as a tuple; None makes the statement uncacheable."""
+        return None
+
+    def _generate_cache_key(self) -> Optional["CacheKey"]:
+        """The statement's cache key and its bound parameters, or None."""
+        from .cache_key import generate_cache_key
+
+        return generate_cache_key(self)
+
+    def _compile_w_cache(self, dialect: Any, **kw: Any) -> Any:
+        from .cache_key import compile_w_cache
+
+        return compile_w_cache(self, dialect, **kw)
+
+    def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> Any:
+        """Compile to a ``Compiled`` for ``dialect`` (default: the generic one)."""
+        if dialect is None:
+            if bind is not None:
+                dialect = bind.dialect
+            else:
+                from .compiler.default import default_dialect
+
+                dialect = default_dialect()
+        return self._compiler(dialect, **kw)
+
+    def _compiler(self, dialect: Any, **kw: Any) -> Any:
+        from .compiler.sql import SQLCompiler
+
+        cls = getattr(dialect, "statement_compiler", None) or SQLCompiler
+        return cls(dialect, self, **kw)
+
+    def __str__(self) -> str:
+        return str(self.compile())
+
+    def _execute_on_connection(
+        self, connection: Any, distilled_params: Any, execution_options: Any
+    ) -> Any:
+        if self.supports_execution:
+            return connection._execute_clauseelement(
+                self, distilled_params, execution_options
+            )
+        raise exc.ObjectNotExecutableError(self)
+
+    def __bool__(self) -> bool:
+        raise TypeError("Boolean value of this clause is not defined")
+
+    def _negate(self) -> "ClauseElement":
+        grouped = self.self_group(against=ops.inv)
+        return UnaryExpression(grouped, operator=ops.inv)
+
+    def __invert__(self) -> Any:
+        return self._negate()
+
+    def __getstate__(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d.pop("_qs_key_memo", None)
+        return d
+
+    def _annotate(self, values: Any) -> Any:
+        new = self._clone()
+        new._annotations = dict(self._annotations, **values)
+        return new
+
+    def params(self, *optionaldict: Any, **kwargs: Any) -> Any:
+        """A copy with bound parameter values replaced by key."""
+        values = dict(*optionaldict, **kwargs)
+        return _replace_binds(self, values)
+
+    @property
+    def entity_namespace(self) -> Any:
+        raise AttributeError("entity_namespace")
+
+
+def _replace_binds(elem: Any, values: dict[str, Any]) -> Any:
+    from .visitors import iterate
+
+    for node in list(iterate(elem)):
+        if isinstance(node, BindParameter) and node._orig_key in values:
+            node.value = values[node._orig_key]
+            node.required = False
+    return elem
+
+
+class ColumnElement(ops.ColumnOperators, ClauseElement):
+    """A column-valued SQL expression (mirrors ``sqlalchemy.sql.ColumnElement``)."""
+
+    __visit_name__ = "column_element"
+    _is_column_element = True
+    primary_key = False
+    foreign_keys: Sequence[Any] = ()
+    key: Optional[str] = None
+    table: Any = None
+    _is_literal = False
+    _label: Optional[str] = None
+    _allow_label_resolve = True
+    type: TypeEngine
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+
+    __hash__ = ClauseElement.__hash__
+
+    @property
+    def comparator(self) -> Any:
+        return self.type.comparator_factory(self)
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_") or key == "type":
+            raise AttributeError(key)
+        try:
+            comparator = self.type.comparator_factory(self)
+        except AttributeError:
+            comparator = None
+        if comparator is not None and hasattr(comparator, key):
+            return getattr(comparator, key)
+        raise AttributeError(
+            f"Neither {type(self).__name__!r} object nor {type(comparator).__name__!r} "
+            f"object associated with {self!r} has an attribute {key!r}"
+        )
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        from .default_comparator import operate
+
+        return operate(self, op, *other, **kwargs)
+
+    def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
+        from .default_comparator import reverse_operate
+
+        return reverse_operate(self, op, other, **kwargs)
+
+    def _bind_param(
+        self, operator: Any, obj: Any, type_: Any = None, expanding: bool = False
+    ) -> "BindParameter":
+        from .coercions import check_literal
+
+        check_literal(obj, self.type if type_ is None else type_, self)
+        return BindParameter(
+            None,
+            obj,
+            _compared_to_operator=operator,
+            _compared_to_type=self.type,
+            type_=type_,
+            unique=True,
+            expanding=expanding,
+            _key_seed=self.key,
+        )
+
+    @property
+    def expression(self) -> "ColumnElement":
+        return self
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        """The name this expression has in a SELECT list, if it has one."""
+        return None
+
+    @property
+    def _anon_name_label(self) -> str:
+        try:
+            return self.__dict__["_qs_anon_label"]  # type: ignore[no-any-return]
+        except KeyError:
+            name = getattr(self, "name", None) or "anon"
+            label = self.__dict__["_qs_anon_label"] = _anonymous_label.make(
+                id(self), name
+            )
+            return label
+
+    @property
+    def _anon_key_label(self) -> str:
+        return self._anon_name_label
+
+    def label(self, name: Optional[str]) -> "Label":
+        """This expression with ``AS name`` in a SELECT list."""
+        return Label(name, self, self.type)
+
+    def cast(self, type_: Any) -> "Cast":
+        return Cast(self, type_)
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        if (
+            against in (ops.and_, ops.or_)
+            and self.type._type_affinity.__name__ == "Boolean"
+        ):
+            return AsBoolean(self, ops.is_true, ops.is_false)
+        return self
+
+    def _negate(self) -> ClauseElement:
+        if self.type._type_affinity.__name__ == "Boolean":
+            return AsBoolean(self, ops.is_false, ops.is_true)
+        return super()._negate()
+
+    @property
+    def base_columns(self) -> set["ColumnElement"]:
+        return {c for c in self.proxy_set if not c._proxies}
+
+    @property
+    def _proxies(self) -> list["ColumnElement"]:
+        return self.__dict__.get("_qs_proxies", [])
+
+    @property
+    def proxy_set(self) -> set["ColumnElement"]:
+        result = {self}
+        for p in self._proxies:
+            result |= p.proxy_set
+        return result
+
+    def shares_lineage(self, other: "ColumnElement") -> bool:
+        return bool(self.proxy_set & other.proxy_set)
+
+    def _make_proxy(
+        self, selectable: Any, name: Optional[str] = None, key: Optional[str] = None
+    ) -> "ColumnClause":
+        name = name or self._non_anon_label or self._anon_name_label
+        col = ColumnClause(name, self.type, _selectable=selectable)
+        col.key = key or name
+        col.__dict__["_qs_proxies"] = [self]
+        col.primary_key = self.primary_key
+        col.foreign_keys = self.foreign_keys
+        return col
+
+    def _compare_key(self) -> Any:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__} at {id(self):#x}>"
+
+
+class BindParameter(ColumnElement):
+    """A bound parameter (mirrors ``sqlalchemy.sql.expression.BindParameter``).
+
+    Values never appear in SQL text; the compiler renders a placeholder and
+    the value travels separately.  ``unique=True`` (the default for values
+    compared to a column) gives an anonymous name like ``id_1``.
+    """
+
+    __visit_name__ = "bindparam"
+    _is_bind_parameter = True
+
+    def __init__(
+        self,
+        key: Optional[str],
+        value: Any = None,
+        type_: Any = None,
+        unique: bool = False,
+        required: Any = None,
+        quote: Any = None,
+        callable_: Any = None,
+        expanding: bool = False,
+        isoutparam: bool = False,
+        literal_execute: bool = False,
+        _compared_to_operator: Any = None,
+        _compared_to_type: Any = None,
+        _key_seed: Optional[str] = None,
+        _is_crud: bool = False,
+    ) -> None:
+        if required is None:
+            required = (
+                value is None and callable_ is None and _compared_to_operator is None
+            )
+            if value is None and key is not None and not unique:
+                required = callable_ is None
+        self._orig_key = key if key is not None else (_key_seed or "param")
+        if key is None:
+            self.key = _anonymous_label.make(id(self), _key_seed or "param")
+        elif unique:
+            self.key = _anonymous_label.make(id(self), key)
+        else:
+            self.key = key
+        self.unique = unique
+        self.value = value
+        self.callable = callable_
+        self.required = required
+        self.expanding = expanding
+        self.literal_execute = literal_execute
+        self.isoutparam = isoutparam
+        self._is_crud = _is_crud
+        if type_ is None:
+            if expanding and value:
+                check = value[0] if isinstance(value, (list, tuple)) else value
+            else:
+                check = value
+            if _compared_to_type is not None:
+                self.type = _compared_to_type.coerce_compared_value(
+                    _compared_to_operator, check
+                )
+            else:
+                from .sqltypes import _resolve_value_to_type
+
+                self.type = _resolve_value_to_type(check)
+        else:
+            self.type = to_instance(type_)
+
+    @property
+    def effective_value(self) -> Any:
+        if self.callable is not None:
+            return self.callable()
+        return self.value
+
+    def _with_value(
+        self, value: Any, maintain_key: bool = False, required: bool = False
+    ) -> "BindParameter":
+        new = self._clone()
+        new.value = value
+        new.callable = None
+        new.required = required
+        return new  # type: ignore[return-value]
+
+    def _convert_to_unique(self) -> None:
+        if not self.unique:
+            self.unique = True
+            self.key = _anonymous_label.make(id(self), self._orig_key)
+
+    def _clone(self, **kw: Any) -> "BindParameter":
+        new = super()._clone()
+        if self.unique:
+            new.key = _anonymous_label.make(id(new), new._orig_key)
+        return new  # type: ignore[return-value]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        tk = self.type._static_cache_key
+        if tk is None:
+            return None
+        binds.append(self)
+        key = _anon_key(self.key, anon_map)
+        if self.literal_execute:
+            return ("bind", key, tk, self.expanding, True, repr(self.value))
+        return ("bind", key, tk, self.expanding)
+
+    def __repr__(self) -> str:
+        return f"BindParameter({self.key!r}, {self.value!r}, type_={self.type!r})"
+
+
+class TypeClause(ClauseElement):
+    """A type name inside an expression (the ``AS type`` part of CAST)."""
+
+    __visit_name__ = "typeclause"
+
+    def __init__(self, type_: Any) -> None:
+        self.type = to_instance(type_)
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return self.type._static_cache_key
+
+
+class TextClause(ColumnElement):
+    """Literal SQL text with ``:name`` bind markers (mirrors ``text()``)."""
+
+    __visit_name__ = "textclause"
+    _is_textual = True
+    supports_execution = True
+    _bind_re = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)", re.UNICODE)
+    key = None
+    _allow_label_resolve = False
+
+    def __init__(self, text: str) -> None:
+        self._bindparams: dict[str, BindParameter] = {}
+        for name in self._bind_re.findall(text):
+            self._bindparams[name] = BindParameter(name, required=True)
+        self.text = text
+        self.type = _null_type()
+
+    @property
+    def _select_iterable(self) -> Sequence[Any]:
+        return (self,)
+
+    @property
+    def selected_columns(self) -> Any:
+        from .base import ColumnCollection
+
+        return ColumnCollection()
+
+    def bindparams(self, *binds: BindParameter, **names_to_values: Any) -> "TextClause":
+        """Give values or types to the text's ``:name`` parameters."""
+        new = self._clone()
+        new._bindparams = dict(self._bindparams)  # type: ignore[attr-defined]
+        for bind in binds:
+            if bind.key not in new._bindparams:  # type: ignore[attr-defined]
+                raise exc.ArgumentError(
+                    "This text() construct doesn't define a bound parameter named "
+                    f"{bind.key!r}"
+                )
+            new._bindparams[bind.key] = bind  # type: ignore[attr-defined]
+        for key, value in names_to_values.items():
+            try:
+                existing = new._bindparams[key]  # type: ignore[attr-defined]
+            except KeyError:
+                raise exc.ArgumentError(
+                    "This text() construct doesn't define a bound parameter named "
+                    f"{key!r}"
+                ) from None
+            new._bindparams[key] = existing._with_value(value)  # type: ignore[attr-defined]
+        return new  # type: ignore[return-value]
+
+    def columns(self, *cols: Any, **types: Any) -> Any:
+        """A ``TextualSelect`` naming the columns this text returns."""
+        from .selectable import TextualSelect
+
+        positional = []
+        for c in cols:
+            if isinstance(c, ColumnElement):
+                positional.append(c)
+            else:
+                positional.append(ColumnClause(str(c), types.pop(str(c), None)))
+        for name, type_ in types.items():
+            positional.append(ColumnClause(name, type_))
+        return TextualSelect(self, positional)
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        if against is ops.in_op:
+            return Grouping(self)
+        return self
+
+    def execution_options(self, **kw: Any) -> "TextClause":
+        new = self._clone()
+        new._execution_options = dict(self._execution_options, **kw)
+        return new  # type: ignore[return-value]
+
+    def get_execution_options(self) -> Any:
+        return self._execution_options
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        parts = []
+        for b in self._bindparams.values():
+            k = b._gen_cache_key(anon_map, binds)
+            if k is None:
+                return None
+            parts.append(k)
+        return ("text", self.text, tuple(parts))
+
+    def __repr__(self) -> str:
+        return f"<TextClause {self.text[:40]!r}>"
+
+
+def _null_type() -> TypeEngine:
+    from .sqltypes import NULLTYPE
+
+    return NULLTYPE
+
+
+def _bool_type() -> TypeEngine:
+    from .sqltypes import BOOLEANTYPE
+
+    return BOOLEANTYPE
+
+
+class Null(ColumnElement):
+    """SQL ``NULL`` (``null()``)."""
+
+    __visit_name__ = "null"
+
+    def __init__(self) -> None:
+        self.type = _null_type()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("null",)
+
+
+class False_(ColumnElement):
+    """SQL ``false`` (``false()``); rendered ``0`` where booleans are not native."""
+
+    __visit_name__ = "false"
+
+    def __init__(self) -> None:
+        self.type = _bool_type()
+
+    def _negate(self) -> ClauseElement:
+        return True_()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("false",)
+
+
+class True_(ColumnElement):
+    """SQL ``true`` (``true()``); rendered ``1`` where booleans are not native."""
+
+    __visit_name__ = "true"
+
+    def __init__(self) -> None:
+        self.type = _bool_type()
+
+    def _negate(self) -> ClauseElement:
+        return False_()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("true",)
+
+
+def _key_of_all(
+    items: Iterable[Any], anon_map: dict[Any, int], binds: list[Any]
+) -> Any:
+    out = []
+    for item in items:
+        k = item._gen_cache_key(anon_map, binds)
+        if k is None:
+            return None
+        out.append(k)
+    return tuple(out)
+
+
+class ClauseList(ClauseElement):
+    """A list of clauses joined by an operator (comma by default)."""
+
+    __visit_name__ = "clauselist"
+
+    def __init__(
+        self,
+        *clauses: Any,
+        operator: Any = ops.comma_op,
+        group: bool = True,
+        group_contents: bool = True,
+        _literal_as: Any = None,
+    ) -> None:
+        from .coercions import expect_column
+
+        self.operator = operator
+        self.group = group
+        self.group_contents = group_contents
+        conv = _literal_as or expect_column
+        if group_contents:
+            self.clauses = [conv(c).self_group(against=operator) for c in clauses]
+        else:
+            self.clauses = [conv(c) for c in clauses]
+
+    def __iter__(self) -> Any:
+        return iter(self.clauses)
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return self.clauses
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return [f for c in self.clauses for f in c._from_objects]
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        if self.group and ops.is_precedent(self.operator, against):
+            return Grouping(self)
+        return self
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        inner = _key_of_all(self.clauses, anon_map, binds)
+        if inner is None:
+            return None
+        return ("clauselist", self.operator, inner)
+
+
+class BooleanClauseList(ClauseList, ColumnElement):
+    """``a AND b AND c`` / ``a OR b`` (made by ``and_()`` / ``or_()``)."""
+
+    __visit_name__ = "expression_clauselist"
+
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        raise exc.ArgumentError("Use and_() or or_() to build a BooleanClauseList")
+
+    @classmethod
+    def _construct(
+        cls, operator: Any, continue_on: Any, skip_on: Any, clauses: Sequence[Any]
+    ) -> ColumnElement:
+        from .coercions import expect_where
+
+        flat: list[ColumnElement] = []
+        for clause in clauses:
+            c = expect_where(clause)
+            if isinstance(c, continue_on):
+                continue
+            if isinstance(c, skip_on):
+                return c.self_group(against=operator)  # type: ignore[return-value]
+            if isinstance(c, BooleanClauseList) and c.operator is operator:
+                flat.extend(c.clauses)
+            else:
+                flat.append(c)
+        if len(flat) == 1:
+            return flat[0]
+        if not flat:
+            if clauses and isinstance(expect_where(clauses[0]), continue_on):
+                return expect_where(clauses[0])
+            return _EmptyBoolean(operator)
+        new = cls.__new__(cls)
+        new.operator = operator
+        new.group = True
+        new.group_contents = True
+        new.clauses = [c.self_group(against=operator) for c in flat]
+        new.type = _bool_type()
+        return new
+
+    @classmethod
+    def and_(cls, *clauses: Any) -> ColumnElement:
+        return cls._construct(ops.and_, True_, False_, clauses)
+
+    @classmethod
+    def or_(cls, *clauses: Any) -> ColumnElement:
+        return cls._construct(ops.or_, False_, True_, clauses)
+
+    def _negate(self) -> ClauseElement:
+        return UnaryExpression(Grouping(self), operator=ops.inv)
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        if not self.clauses:
+            return self
+        return ClauseList.self_group(self, against)
+
+
+class _EmptyBoolean(ColumnElement):
+    """``and_()`` with no arguments: renders nothing, vanishes in a larger AND."""
+
+    __visit_name__ = "empty_boolean"
+
+    def __init__(self, operator: Any) -> None:
+        self.operator = operator
+        self.clauses: list[Any] = []
+        self.type = _bool_type()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("empty_bool", self.operator)
+
+
+class Tuple(ClauseList, ColumnElement):
+    """A SQL tuple ``(a, b)`` (``tuple_()``), comparable to another tuple."""
+
+    __visit_name__ = "tuple"
+
+    def __init__(self, *clauses: Any, types: Any = None) -> None:
+        from .coercions import expect_column_or_literal
+        from .sqltypes import TupleType
+
+        self.operator = ops.comma_op
+        self.group = True
+        self.group_contents = True
+        self.clauses = [expect_column_or_literal(c) for c in clauses]
+        self.type = TupleType(*[c.type for c in self.clauses])
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        return self
+
+    def _bind_param(
+        self, operator: Any, obj: Any, type_: Any = None, expanding: bool = False
+    ) -> Any:
+        if expanding:
+            return BindParameter(
+                None,
+                obj,
+                _compared_to_operator=operator,
+                type_=self.type,
+                unique=True,
+                expanding=True,
+                _key_seed="param",
+            )
+        return Tuple(
+            *[
+                BindParameter(
+                    None,
+                    o,
+                    _compared_to_operator=operator,
+                    _compared_to_type=c.type,
+                    unique=True,
+                    type_=None,
+                )
+                for o, c in zip(obj, self.clauses, strict=False)
+            ]
+        )
+
+
+class Grouping(ColumnElement):
+    """Parentheses around an expression."""
+
+    __visit_name__ = "grouping"
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+        self.type = getattr(element, "type", None) or _null_type()
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        return self
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.element,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.element._from_objects  # type: ignore[no-any-return]
+
+    @property
+    def key(self) -> Any:  # type: ignore[override]
+        return getattr(self.element, "key", None)
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return getattr(self.element, "_non_anon_label", None)
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.element._gen_cache_key(anon_map, binds)
+        return None if k is None else ("grouping", k)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_") or attr == "element":
+            raise AttributeError(attr)
+        return getattr(self.element, attr)
+
+
+class BinaryExpression(ColumnElement):
+    """``left <op> right`` (mirrors ``sqlalchemy.sql.expression.BinaryExpression``)."""
+
+    __visit_name__ = "binary"
+
+    def __init__(
+        self,
+        left: Any,
+        right: Any,
+        operator: Any,
+        type_: Any = None,
+        negate: Any = None,
+        modifiers: Optional[dict[str, Any]] = None,
+    ) -> None:
+        self.left = left.self_group(against=operator)
+        self.right = right.self_group(against=operator)
+        self.operator = operator
+        self.type = to_instance(type_)
+        self.negate = negate
+        self.modifiers = modifiers or {}
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.left, self.right)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.left._from_objects + self.right._from_objects  # type: ignore[no-any-return]
+
+    def __bool__(self) -> bool:
+        # lets ``col1 == col2`` work as a dict/tuple comparison (cache keys)
+        if self.operator in (ops.eq, ops.ne):
+            result = hash(self.left) == hash(self.right)
+            return result if self.operator is ops.eq else not result
+        raise TypeError("Boolean value of this clause is not defined")
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        if ops.is_precedent(self.operator, against):
+            return Grouping(self)
+        return self
+
+    def _negate(self) -> ClauseElement:
+        if self.negate is not None:
+            new = BinaryExpression(
+                self.left,
+                self.right,
+                self.negate,
+                type_=self.type,
+                negate=self.operator,
+                modifiers=self.modifiers,
+            )
+            if self.negate is ops.not_in_op:
+                return Grouping(new)
+            return new
+        return super()._negate()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        lk = self.left._gen_cache_key(anon_map, binds)
+        if lk is None:
+            return None
+        rk = self.right._gen_cache_key(anon_map, binds)
+        if rk is None:
+            return None
+        tk = self.type._static_cache_key
+        if tk is None:
+            return None
+        mods = tuple(sorted(self.modifiers.items())) if self.modifiers else ()
+        return ("binary", self.operator, lk, rk, tk, self.negate, mods)
+
+
+class UnaryExpression(ColumnElement):
+    """``<op> element`` or ``element <modifier>`` (NOT, DISTINCT, DESC, EXISTS...)."""
+
+    __visit_name__ = "unary"
+
+    def __init__(
+        self,
+        element: Any,
+        operator: Any = None,
+        modifier: Any = None,
+        type_: Any = None,
+        wraps_column_expression: bool = False,
+    ) -> None:
+        self.element = element.self_group(against=operator or modifier)
+        self.operator = operator
+        self.modifier = modifier
+        self.type = (
+            to_instance(type_)
+            if type_ is not None
+            else getattr(element, "type", None) or _null_type()
+        )
+        if operator is ops.inv:
+            self.type = _bool_type()
+        self.wraps_column_expression = wraps_column_expression
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.element,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.element._from_objects  # type: ignore[no-any-return]
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        if self.operator is not None and ops.is_precedent(self.operator, against):
+            return Grouping(self)
+        return self
+
+    def _negate(self) -> ClauseElement:
+        if self.operator is ops.inv:
+            return (
+                self.element.self_group(against=None)
+                if not isinstance(self.element, Grouping)
+                else self.element.element
+            )
+        return super()._negate()
+
+    @property
+    def _order_by_label_element(self) -> Any:
+        if self.modifier in (
+            ops.desc_op,
+            ops.asc_op,
+            ops.nulls_first_op,
+            ops.nulls_last_op,
+        ):
+            inner = self.element
+            return getattr(inner, "_order_by_label_element", None)
+        return None
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.element._gen_cache_key(anon_map, binds)
+        if k is None:
+            return None
+        return ("unary", self.operator, self.modifier, k, self.type._static_cache_key)
+
+
+class AsBoolean(UnaryExpression):
+    """A boolean column used as a condition; ``NOT col`` when negated."""
+
+    __visit_name__ = "as_boolean"
+
+    def __init__(self, element: Any, operator: Any, negate: Any) -> None:
+        self.element = element
+        self.type = _bool_type()
+        self.operator = operator
+        self.negate = negate
+        self.modifier = None
+        self.wraps_column_expression = True
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        return self
+
+    def _negate(self) -> ClauseElement:
+        return AsBoolean(self.element, self.negate, self.operator)
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return self.element._non_anon_label  # type: ignore[no-any-return]
+
+
+class Label(ColumnElement):
+    """``expr AS name`` (made by ``expr.label(name)``)."""
+
+    __visit_name__ = "label"
+
+    def __init__(self, name: Optional[str], element: Any, type_: Any = None) -> None:
+        from .coercions import expect_column
+
+        element = expect_column(element)
+        while isinstance(element, Label):
+            element = element.element
+        if name is None:
+            name = _anonymous_label.make(
+                id(self), getattr(element, "name", None) or "anon"
+            )
+        self.name = self.key = self._proxy_key = name
+        self._element = element
+        self.type = to_instance(type_) if type_ is not None else element.type
+
+    @property
+    def element(self) -> Any:
+        return self._element
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self._element,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self._element._from_objects  # type: ignore[no-any-return]
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return self.name
+
+    @property
+    def _order_by_label_element(self) -> Any:
+        return self
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        return self
+
+    def _negate(self) -> ClauseElement:
+        return Label(self.name, self._element._negate(), self.type)
+
+    @property
+    def primary_key(self) -> bool:  # type: ignore[override]
+        return bool(getattr(self._element, "primary_key", False))
+
+    def _make_proxy(
+        self, selectable: Any, name: Optional[str] = None, key: Optional[str] = None
+    ) -> "ColumnClause":
+        col = ColumnClause(name or self.name, self.type, _selectable=selectable)
+        col.key = key or name or self.name
+        col.__dict__["_qs_proxies"] = [self]
+        return col
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self._element._gen_cache_key(anon_map, binds)
+        if k is None:
+            return None
+        return ("label", _anon_key(self.name, anon_map), k, self.type._static_cache_key)
+
+    def __repr__(self) -> str:
+        return f"<Label {self.name!r}>"
+
+
+class ColumnClause(ColumnElement):
+    """A named column (``column("x")``); also ``literal_column()`` text.
+
+    ``schema.Column`` subclasses this for table columns.
+    """
+
+    __visit_name__ = "column"
+    onupdate = default = server_default = server_onupdate = None
+    _is_multiparam_column = False
+
+    def __init__(
+        self,
+        text: str,
+        type_: Any = None,
+        is_literal: bool = False,
+        _selectable: Any = None,
+    ) -> None:
+        self.key = self.name = text
+        self.table = _selectable
+        self.type = to_instance(type_)
+        self.is_literal = is_literal
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        t = self.table
+        return [t] if t is not None else []
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        if self.is_literal:
+            return None
+        return self.name
+
+    @property
+    def _anon_name_label(self) -> str:
+        if self.is_literal:
+            return ColumnElement._anon_name_label.fget(self)  # type: ignore[attr-defined,no-any-return]
+        return super()._anon_name_label
+
+    @property
+    def description(self) -> str:
+        return self.name
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        tk = self.type._static_cache_key
+        if tk is None:
+            return None
+        t = self.table
+        tkey = t._gen_cache_key(anon_map, binds) if t is not None else None
+        return ("column", _anon_key(self.name, anon_map), tk, self.is_literal, tkey)
+
+    def __repr__(self) -> str:
+        return f"<ColumnClause {self.name!r}>"
+
+
+class CollationClause(ColumnElement):
+    """The ``COLLATE name`` target."""
+
+    __visit_name__ = "collation"
+
+    def __init__(self, collation: str) -> None:
+        self.collation = collation
+        self.type = _null_type()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("collation", self.collation)
+
+
+class Cast(ColumnElement):
+    """``CAST(expr AS type)``."""
+
+    __visit_name__ = "cast"
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        from .coercions import expect_column_or_literal
+
+        self.type = to_instance(type_)
+        self.clause = expect_column_or_literal(expression, self.type)
+        self.typeclause = TypeClause(self.type)
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.clause,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.clause._from_objects  # type: ignore[no-any-return]
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return self.clause._non_anon_label  # type: ignore[no-any-return]
+
+    @property
+    def _anon_name_label(self) -> str:
+        return self.clause._anon_name_label  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.clause._gen_cache_key(anon_map, binds)
+        tk = self.type._static_cache_key
+        if k is None or tk is None:
+            return None
+        return ("cast", k, tk)
+
+
+class TypeCoerce(ColumnElement):
+    """An expression treated as ``type_`` in Python only (``type_coerce()``)."""
+
+    __visit_name__ = "type_coerce"
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        from .coercions import expect_column_or_literal
+
+        self.type = to_instance(type_)
+        self.clause = expect_column_or_literal(expression, self.type)
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.clause,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.clause._from_objects  # type: ignore[no-any-return]
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return self.clause._non_anon_label  # type: ignore[no-any-return]
+
+    @property
+    def _anon_name_label(self) -> str:
+        return self.clause._anon_name_label  # type: ignore[no-any-return]
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        grouped = self.clause.self_group(against=against)
+        if grouped is not self.clause:
+            return TypeCoerce(grouped, self.type)
+        return self
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.clause._gen_cache_key(anon_map, binds)
+        tk = self.type._static_cache_key
+        if k is None or tk is None:
+            return None
+        return ("type_coerce", k, tk)
+
+
+class Case(ColumnElement):
+    """``CASE WHEN ... THEN ... ELSE ... END`` (``case()``)."""
+
+    __visit_name__ = "case"
+
+    def __init__(self, *whens: Any, value: Any = None, else_: Any = None) -> None:
+        from .coercions import expect_column, expect_column_or_literal, expect_where
+
+        if len(whens) == 1 and isinstance(whens[0], dict):
+            pairs = list(whens[0].items())
+        elif len(whens) == 1 and isinstance(whens[0], list):
+            pairs = list(whens[0])
+        else:
+            pairs = list(whens)
+        self.value = expect_column(value) if value is not None else None
+        self.whens = []
+        result_type = None
+        for cond, result in pairs:
+            if self.value is not None:
+                c = expect_column_or_literal(cond, self.value.type)
+            else:
+                c = expect_where(cond)
+                if isinstance(c, (BinaryExpression, BooleanClauseList)):
+                    c = Grouping(c)
+            r = expect_column_or_literal(result)
+            if result_type is None and not r.type._is_null_type:
+                result_type = r.type
+            self.whens.append((c, r))
+        self.else_ = expect_column_or_literal(else_) if else_ is not None else None
+        if result_type is None and self.else_ is not None:
+            result_type = self.else_.type
+        self.type = result_type if result_type is not None else _null_type()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        out = []
+        for c, r in self.whens:
+            out.extend(c._from_objects)
+            out.extend(r._from_objects)
+        return out
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        parts: list[Any] = []
+        if self.value is not None:
+            parts.append(self.value._gen_cache_key(anon_map, binds))
+        for c, r in self.whens:
+            parts.append(c._gen_cache_key(anon_map, binds))
+            parts.append(r._gen_cache_key(anon_map, binds))
+        if self.else_ is not None:
+            parts.append(self.else_._gen_cache_key(anon_map, binds))
+        if any(p is None for p in parts):
+            return None
+        return ("case", self.value is not None, self.else_ is not None, tuple(parts))
+
+
+class Extract(ColumnElement):
+    """``EXTRACT(field FROM expr)``."""
+
+    __visit_name__ = "extract"
+
+    def __init__(self, field: str, expr: Any) -> None:
+        from .coercions import expect_column
+        from .sqltypes import Integer
+
+        self.field = field
+        self.expr = expect_column(expr)
+        self.type = Integer()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.expr._from_objects  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.expr._gen_cache_key(anon_map, binds)
+        return None if k is None else ("extract", self.field, k)
+
+
+class Over(ColumnElement):
+    """A window function call, ``fn() OVER (PARTITION BY ... ORDER BY ...)``."""
+
+    __visit_name__ = "over"
+
+    def __init__(
+        self,
+        element: Any,
+        partition_by: Any = None,
+        order_by: Any = None,
+        rows: Any = None,
+        range_: Any = None,
+    ) -> None:
+        from .coercions import expect_column
+
+        self.element = element
+        self.type = element.type
+        self.partition_by = _as_list(partition_by, expect_column)
+        self.order_by = _as_list(order_by, _expect_order_by)
+        self.rows = rows
+        self.range_ = range_
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        out = list(self.element._from_objects)
+        for c in self.partition_by + self.order_by:
+            out.extend(c._from_objects)
+        return out
+
+    @property
+    def _anon_name_label(self) -> str:
+        return ColumnElement._anon_name_label.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        ek = self.element._gen_cache_key(anon_map, binds)
+        pk = _key_of_all(self.partition_by, anon_map, binds)
+        ok = _key_of_all(self.order_by, anon_map, binds)
+        if ek is None or pk is None or ok is None:
+            return None
+        return ("over", ek, pk, ok, self.rows, self.range_)
+
+
+class FunctionFilter(ColumnElement):
+    """``fn(...) FILTER (WHERE ...)`` (``func.count().filter(...)``)."""
+
+    __visit_name__ = "funcfilter"
+
+    def __init__(self, func: Any, *criterion: Any) -> None:
+        self.func = func
+        self.type = func.type
+        self.criterion = BooleanClauseList.and_(*criterion)
+
+    def over(self, **kw: Any) -> Over:
+        return Over(self, **kw)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.func._from_objects + self.criterion._from_objects  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        fk = self.func._gen_cache_key(anon_map, binds)
+        ck = self.criterion._gen_cache_key(anon_map, binds)
+        if fk is None or ck is None:
+            return None
+        return ("funcfilter", fk, ck)
+
+
+class WithinGroup(ColumnElement):
+    """``fn(...) WITHIN GROUP (ORDER BY ...)``."""
+
+    __visit_name__ = "withingroup"
+
+    def __init__(self, element: Any, *order_by: Any) -> None:
+        self.element = element
+        self.type = element.type
+        self.order_by = [_expect_order_by(o) for o in order_by]
+
+    def over(self, **kw: Any) -> Over:
+        return Over(self, **kw)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.element._from_objects  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        ek = self.element._gen_cache_key(anon_map, binds)
+        ok = _key_of_all(self.order_by, anon_map, binds)
+        if ek is None or ok is None:
+            return None
+        return ("withingroup", ek, ok)
+
+
+class _label_reference(ColumnElement):
+    """A string in ORDER BY / GROUP BY naming a label of the SELECT list."""
+
+    __visit_name__ = "label_reference"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.type = _null_type()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("labelref", self.name)
+
+
+def _expect_order_by(value: Any) -> ColumnElement:
+    if isinstance(value, str):
+        return _label_reference(value)
+    if isinstance(value, UnaryExpression) and isinstance(
+        value.element, _label_reference
+    ):
+        return value
+    from .coercions import expect_column
+
+    return expect_column(value)
+
+
+def _as_list(value: Any, conv: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [conv(v) for v in value]
+    return [conv(value)]
+
+
+def _json_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
+    from .sqltypes import JSON
+
+    if isinstance(index, ColumnElement):
+        right = index
+    elif isinstance(index, (tuple, list)):
+        right = BindParameter(
+            None, list(index), type_=JSON(), unique=True, _key_seed=expr.key
+        )
+        return _JSONPathElement(expr, right)
+    else:
+        from .sqltypes import Integer, String
+
+        right = BindParameter(
+            None,
+            index,
+            type_=Integer() if isinstance(index, int) else String(),
+            unique=True,
+            _key_seed=expr.key,
+            _compared_to_operator=ops.json_getitem_op,
+        )
+    return BinaryExpression(expr, right, ops.json_getitem_op, type_=expr.type)
+
+
+class _JSONPathElement(BinaryExpression):
+    __visit_name__ = "binary"
+
+    def __init__(self, expr: Any, right: Any) -> None:
+        super().__init__(expr, right, ops.json_path_getitem_op, type_=expr.type)
+
+
+def _array_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
+    from .sqltypes import Integer
+
+    if isinstance(index, slice):
+        raise exc.ArgumentError("ARRAY slices are not supported yet; use func calls")
+    if isinstance(index, ColumnElement):
+        right = index
+    else:
+        right = BindParameter(
+            None,
+            index,
+            type_=Integer(),
+            unique=True,
+            _key_seed="param",
+            _compared_to_operator=ops.getitem,
+        )
+    return BinaryExpression(expr, right, ops.getitem, type_=expr.type.item_type)
+
+
+def _array_any_all(
+    expr: ColumnElement, other: Any, operator: Any, kind: str
+) -> ColumnElement:
+    operator = operator or ops.eq
+    from .coercions import expect_column_or_literal
+
+    item_type = expr.type.item_type
+    left = expect_column_or_literal(other, item_type)
+    right = UnaryExpression(
+        expr.self_group(),
+        operator=ops.any_op if kind == "ANY" else ops.all_op,
+        type_=item_type,
+    )
+    return BinaryExpression(left, right, operator, type_=_bool_type())
