@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .attributes import _EMPTY_CS, InstrumentedAttribute, ScalarAttributeImpl
 from .base import MANAGER_KEY, NO_VALUE, STATE_KEY
-from .state import _EMPTY_SET, InstanceState, _state_gone
+from .state import InstanceState, _state_gone
 
 if TYPE_CHECKING:
     from .mapper import Mapper
@@ -63,15 +63,7 @@ class ClassManager:
         state.manager = self
         state.key = None
         state.session_id = None
-        state.committed_state = _EMPTY_CS
-        state.modified = False
-        state.expired_attributes = _EMPTY_SET
-        state._strong_obj = None
-        state._deleted = False
-        state._was_deleted = False
         state._instance_dict = None
-        state.insert_order = None
-        state.load_options = ()
         obj.__dict__[STATE_KEY] = state
         return state
 
@@ -193,6 +185,9 @@ class ClassManager:
         ):
             original = self._default_init
         manager = self
+        if getattr(original, "_qs_default", False):
+            self._install_default_init(original)
+            return
 
         def __init__(self: Any, *args: Any, **kw: Any) -> None:
             d = self.__dict__
@@ -211,6 +206,66 @@ class ClassManager:
                         raise
                     return
             original(self, *args, **kw)
+
+        __init__._qs_wrapped = original  # type: ignore[attr-defined]
+        __init__.__doc__ = getattr(original, "__doc__", None)
+        __init__.__name__ = "__init__"
+        __init__.__qualname__ = f"{cls.__name__}.__init__"
+        cls.__init__ = __init__  # type: ignore[misc]
+        self._installed_hooks.append("__init__")
+
+    def _install_default_init(self, original: Callable[..., Any]) -> None:
+        """The declarative ``__init__(**kw)``, specialised for speed.
+
+        A new object has no identity, so no history needs recording: plain
+        mapped keys go straight into ``__dict__``.  Anything else (validators,
+        listeners, synonyms, hybrids, unknown keywords) takes the ordinary
+        ``setattr`` path, which raises SQLAlchemy's ``TypeError`` for keywords
+        that are not attributes of the class.
+        """
+        cls = self.class_
+        manager = self
+        plain = self._plain_keys
+
+        new_ref = _new_state_ref
+        gone = _state_gone
+
+        def __init__(self: Any, **kw: Any) -> None:
+            d = self.__dict__
+            state = d.get(STATE_KEY)
+            if state is None:
+                state = new_ref(InstanceState, self, gone)
+                state.manager = manager
+                state.key = None
+                state.session_id = None
+                state._instance_dict = None
+                d[STATE_KEY] = state
+                if manager._poly_key is not None:
+                    d[manager._poly_key] = manager._poly_identity
+                dispatch = manager.dispatch
+                if dispatch.init or dispatch.init_failure:
+                    if dispatch.init:
+                        dispatch.init(self, (), kw)
+                    try:
+                        original(self, **kw)
+                    except BaseException:
+                        if dispatch.init_failure:
+                            dispatch.init_failure(self, (), kw)
+                        raise
+                    return
+            if state.key is not None:
+                original(self, **kw)
+                return
+            for k, v in kw.items():
+                if k in plain:
+                    d[k] = v
+                else:
+                    original(self, **{k: v})
+            if kw and not state.modified:
+                if state._instance_dict is None:
+                    state.modified = True
+                else:
+                    state._modified_event()
 
         __init__._qs_wrapped = original  # type: ignore[attr-defined]
         __init__.__doc__ = getattr(original, "__doc__", None)

@@ -58,34 +58,23 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
     ``state.obj()``) gives the object, or None once it was garbage collected.
     """
 
-    __slots__ = (
-        "manager",
-        "key",
-        "session_id",
-        "committed_state",
-        "modified",
-        "expired_attributes",
-        "_strong_obj",
-        "_deleted",
-        "_was_deleted",
-        "_instance_dict",
-        "insert_order",
-        "load_options",
-        "__dict__",
-    )
+    # Only what every state sets on creation is a slot; the rest are class
+    # defaults, written to the state's ``__dict__`` the first time they
+    # change.  Loading a row then costs four slot writes, not twelve.
+    __slots__ = ("manager", "key", "session_id", "_instance_dict", "__dict__")
 
     manager: "ClassManager"
     key: Optional[tuple[Any, ...]]
     session_id: Optional[int]
-    committed_state: dict[str, Any]
-    modified: bool
-    expired_attributes: Any
-    _strong_obj: Any
-    _deleted: bool
-    _was_deleted: bool
     _instance_dict: Optional["weakref.ref[WeakInstanceDict]"]
-    insert_order: Optional[int]
-    load_options: Any
+    committed_state: dict[str, Any] = _EMPTY_CS
+    modified: bool = False
+    expired_attributes: Any = _EMPTY_SET
+    _strong_obj: Any = None
+    _deleted: bool = False
+    _was_deleted: bool = False
+    insert_order: Optional[int] = None
+    load_options: Any = ()
 
     __hash__ = object.__hash__
 
