@@ -16,10 +16,11 @@ Lifecycle of one HTTP request (see ``docs/web.md``):
 The Session is synchronous, so commit and close run in a worker thread: run
 on the event loop they would stall every other request, and with SQLite they
 could deadlock the loop on a lock held by a request whose own commit is
-queued behind it.  Asyncio's default executor is used (a pool separate from
-the one anyio/Starlette run sync endpoints in, so endpoint threads blocked on
-a database lock can never starve the commit that would free it); under
-another event loop anyio's ``to_thread`` is used.
+queued behind it.  The threads come from a private pool that grows as needed
+(not asyncio's default executor, nor anyio's limited pool that sync
+endpoints run in): a commit waiting on a lock must never keep the commit
+that would release it from getting a thread.  Under another event loop than
+asyncio anyio's ``to_thread`` is used with a generous limiter.
 
 Lifespan and other non-request scopes pass through untouched.
 """
@@ -27,6 +28,8 @@ Lifespan and other non-request scopes pass through untouched.
 from __future__ import annotations
 
 import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable, MutableMapping, Optional
 
 from ... import exc
@@ -48,15 +51,37 @@ _Send = Callable[[_Message], Awaitable[None]]
 _ASGIApp = Callable[[_Scope, _Receive, _Send], Awaitable[None]]
 
 
+# Finishing a session can wait on a database lock held by another request's
+# session, whose own commit must then still find a thread: a small pool whose
+# every worker waits on such a lock would deadlock.  Threads are therefore
+# added as needed (idle ones are reused); the bound is only a safety net, far
+# above the number of connections a pool hands out.
+_MAX_FINISHERS = 512
+_executor: Optional[ThreadPoolExecutor] = None
+_executor_lock = threading.Lock()
+
+
+def _finisher() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        with _executor_lock:
+            if _executor is None:
+                _executor = ThreadPoolExecutor(
+                    _MAX_FINISHERS, thread_name_prefix="quicksilver-web"
+                )
+    return _executor
+
+
 async def _in_thread(fn: Callable[..., Any], *args: Any) -> Any:
     """Run blocking session work off the event loop (see the module notes)."""
     try:
         loop = asyncio.get_running_loop()
-    except RuntimeError:  # not asyncio (trio): anyio knows how
+    except RuntimeError:  # not asyncio (trio): hand the thread to anyio
         import anyio.to_thread
 
-        return await anyio.to_thread.run_sync(fn, *args)
-    return await loop.run_in_executor(None, fn, *args)
+        limiter = anyio.CapacityLimiter(_MAX_FINISHERS)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+    return await loop.run_in_executor(_finisher(), fn, *args)
 
 
 class QuicksilverASGIMiddleware:
