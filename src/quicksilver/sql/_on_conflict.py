@@ -137,7 +137,7 @@ class Insert(StandardInsert):
         """The ``excluded`` pseudo-table: the row proposed for insertion."""
         memo = self.__dict__.get("_qs_excluded")
         if memo is None:
-            from ...sql.selectable import TableClause
+            from .selectable import TableClause
 
             ex = TableClause("excluded")
             for c in self.table.c:

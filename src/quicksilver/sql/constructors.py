@@ -19,6 +19,7 @@ from .elements import (
     ColumnElement,
     Extract,
     False_,
+    Grouping,
     Label,
     Null,
     Over,
@@ -202,11 +203,11 @@ def label(name: str, element: Any, type_: Any = None) -> Label:
 
 
 def any_(expr: Any) -> Any:
-    return UnaryExpression(expect_column(expr).self_group(), operator=ops.any_op)
+    return UnaryExpression(Grouping(expect_column(expr)), operator=ops.any_op)
 
 
 def all_(expr: Any) -> Any:
-    return UnaryExpression(expect_column(expr).self_group(), operator=ops.all_op)
+    return UnaryExpression(Grouping(expect_column(expr)), operator=ops.all_op)
 
 
 def outparam(key: str, type_: Any = None) -> BindParameter:

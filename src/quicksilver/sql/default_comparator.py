@@ -401,7 +401,7 @@ def _regexp(
 
 def _any_all(expr: ColumnElement, op: Any, **kw: Any) -> Any:
     return UnaryExpression(
-        expr.self_group(), operator=op, type_=getattr(expr.type, "item_type", expr.type)
+        Grouping(expr), operator=op, type_=getattr(expr.type, "item_type", expr.type)
     )
 
 

@@ -1413,7 +1413,7 @@ def _array_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
             index,
             type_=Integer(),
             unique=True,
-            _key_seed="param",
+            _key_seed=expr.key,
             _compared_to_operator=ops.getitem,
         )
     return BinaryExpression(expr, right, ops.getitem, type_=expr.type.item_type)
@@ -1426,9 +1426,14 @@ def _array_any_all(
     from .coercions import expect_column_or_literal
 
     item_type = expr.type.item_type
-    left = expect_column_or_literal(other, item_type)
+    if isinstance(other, ClauseElement) or hasattr(other, "__clause_element__"):
+        left = expect_column_or_literal(other, item_type)
+    else:
+        left = BindParameter(
+            None, other, type_=item_type, unique=True, _key_seed=expr.key
+        )
     right = UnaryExpression(
-        expr.self_group(),
+        Grouping(expr),
         operator=ops.any_op if kind == "ANY" else ops.all_op,
         type_=item_type,
     )

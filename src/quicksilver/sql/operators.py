@@ -248,8 +248,8 @@ _PRECEDENCE: dict[Any, int] = {
     desc_op: 0,
     nulls_first_op: 0,
     nulls_last_op: 0,
-    any_op: 5,
-    all_op: 5,
+    any_op: 15,
+    all_op: 15,
     exists: 0,
 }
 

@@ -18,6 +18,7 @@ from .base import ColumnCollection, DedupeColumnCollection
 from .elements import ClauseElement, ColumnClause, TextClause
 from .selectable import TableClause, _serial
 from .type_api import TypeEngine, to_instance
+from .visitors import Visitable
 
 _order = itertools.count(1)
 
@@ -26,7 +27,7 @@ BLANK_SCHEMA = object()
 RETAIN_SCHEMA = object()
 
 
-class SchemaItem:
+class SchemaItem(Visitable):
     """Base of items that attach to a Table or Column (mirrors SQLAlchemy)."""
 
     __visit_name__ = "schema_item"
@@ -1282,6 +1283,7 @@ class Table(TableClause, SchemaItem):
         self.dialect_options = _DialectOptions(self.dialect_kwargs)
         metadata._add_table(self)
         self._init_items(items)
+        metadata._resolve_fk_types()
 
     def _extend(self, items: Any, kw: dict[str, Any]) -> None:
         for k in ("comment", "implicit_returning"):
@@ -1476,6 +1478,16 @@ class MetaData(SchemaItem):
         self._tables[table.key] = table
         if table.schema:
             self._schemas.add(table.schema)
+
+    def _resolve_fk_types(self) -> None:
+        """Give untyped foreign-key columns their target's type once it exists."""
+        for table in self._tables.values():
+            for fk in table.foreign_keys:
+                if fk.parent is not None and fk.parent.type._is_null_type:
+                    try:
+                        fk.column  # noqa: B018 - resolving copies the type
+                    except exc.SQLAlchemyError:
+                        pass
 
     def remove(self, table: Table) -> None:
         self._tables.pop(table.key, None)

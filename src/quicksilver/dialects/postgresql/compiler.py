@@ -61,6 +61,10 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
         return f"{self.process(binary.left, **kw)}[{self.process(binary.right, **kw)}]"
 
     def _json_getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        if op is ops.json_getitem_op and binary.left.type.__visit_name__ == "JSONB":
+            # JSONB subscripting (PostgreSQL 14+), as SQLAlchemy 2.1 renders it
+            left = self.process(binary.left, **kw)
+            return f"{left}[{self.process(binary.right, **kw)}]"
         word = " #> " if op is ops.json_path_getitem_op else " -> "
         right = binary.right
         if op is ops.json_path_getitem_op:
