@@ -61,12 +61,6 @@ def _entity_loader(
             f"The SELECT for {mapper} does not include its primary key columns"
         )
     keys = [k for k, _ in pairs]
-    idx = [i for _, i in pairs]
-    (
-        idx == list(range(start, start + len(idx)))
-        and start == 0
-        and (len(idx) == len(columns))
-    )
     disc_idx = (
         positions.get(mapper.polymorphic_on)
         if mapper.polymorphic_on is not None
@@ -79,7 +73,6 @@ def _entity_loader(
     wr = idmap._wr
     sid = session.hash_key
     new_ref = InstanceState.__new__
-    pk_idx[0] if len(pk_idx) == 1 else None
     allow_partial = mapper.allow_partial_pks
 
     from .properties import ColumnProperty
