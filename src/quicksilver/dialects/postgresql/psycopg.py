@@ -32,6 +32,13 @@ class PGDialect_psycopg(PGDialect):
 
         return psycopg
 
+    @classmethod
+    def get_async_dialect_cls(cls, url: "URL") -> type:
+        """The asyncio twin, for ``create_async_engine`` (see psycopg_async)."""
+        from .psycopg_async import PGDialectAsync_psycopg
+
+        return PGDialectAsync_psycopg
+
     def create_connect_args(self, url: "URL") -> tuple[list[Any], dict[str, Any]]:
         opts = url.translate_connect_args(username="user", database="dbname")
         multihosts = url.query.get("host")
