@@ -191,6 +191,7 @@ def execute_orm(
     entities = analyze(statement)
     mapper = None
     if entities is not None:
+        statement, entities = _apply_column_loading(statement, entities)
         mapper = next(e.mapper for e in entities if e.mapper is not None)
         for ent in entities:
             if ent.mapper is not None and ent.mapper.single:
@@ -229,6 +230,73 @@ def execute_orm(
     from .loading import orm_result
 
     return orm_result(session, result, entities, populate_existing)
+
+
+def _loading_columns(
+    mapper: "Mapper[Any]", table_cols: list[Any]
+) -> Optional[list[Any]]:
+    """The SELECT columns for an entity, or None when the table's are right.
+
+    Deferred columns are left out (loaded on first access) and SQL
+    expression properties (``column_property(a + b)``) are added, labelled.
+    """
+    cached = mapper.__dict__.get("_qs_load_cols", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    from .properties import ColumnProperty
+
+    deferred_cols = set()
+    extra = []
+    table_set = set(table_cols)
+    for m in mapper.self_and_descendants if mapper.single else [mapper]:
+        for prop in m._props.values():
+            if not isinstance(prop, ColumnProperty):
+                continue
+            col = prop.columns[0]
+            if prop.deferred:
+                deferred_cols.update(prop.columns)
+            elif col not in table_set and all(c not in table_set for c in prop.columns):
+                if not any(e[0] is prop for e in extra):
+                    extra.append((prop, col))
+    result: Optional[list[Any]] = None
+    if deferred_cols or extra:
+        result = [c for c in table_cols if c not in deferred_cols]
+        result += [
+            col.label(None) if hasattr(col, "label") else col for _, col in extra
+        ]
+    mapper.__dict__["_qs_load_cols"] = result
+    mapper.__dict__["_qs_load_extra"] = {
+        id(lbl): p.key
+        for lbl, (p, _) in zip(
+            result[len(result) - len(extra) :] if result else [], extra, strict=False
+        )
+    }
+    return result
+
+
+def _apply_column_loading(
+    statement: Any, entities: list[_Entity]
+) -> tuple[Any, list[_Entity]]:
+    plans = [
+        _loading_columns(e.mapper, e.columns) if e.mapper is not None else None
+        for e in entities
+    ]
+    if not any(p is not None for p in plans):
+        return statement, entities
+    new_cols: list[Any] = []
+    new_entities: list[_Entity] = []
+    pos = 0
+    for ent, plan in zip(entities, plans, strict=False):
+        if ent.mapper is not None:
+            cols = plan if plan is not None else ent.columns
+            new_cols.extend(cols)
+            new_entities.append(_Entity(ent.mapper, list(cols), pos, ent.key))
+            pos += len(cols)
+        else:
+            new_cols.extend(ent.columns)
+            new_entities.append(_Entity(None, ent.columns, pos, ent.key))
+            pos += len(ent.columns)
+    return statement.with_only_columns(*new_cols), new_entities
 
 
 def _has_criterion(statement: Any, crit: Any) -> bool:

@@ -332,7 +332,7 @@ class _Scan:
             self.columns[key] = value
             return
         if isinstance(value, MappedColumn):
-            column = self._build_mapped_column(key, value, inner)
+            column = self._build_mapped_column(key, value, inner, from_mixin)
             self.columns[key] = column
             self.mapped_columns[id(value)] = column
             if (
@@ -341,17 +341,23 @@ class _Scan:
                 or value.active_history
                 or value.doc
             ):
-                self.properties[key] = value._to_property()
+                self.properties[key] = value._to_property(column)
             return
         if isinstance(value, MapperProperty):
             if isinstance(value, ColumnProperty):
-                value.columns = [self._column_for(c) for c in value.columns]
+                value.columns = [self._column_for(c, key) for c in value.columns]
             self.properties[key] = value
             return
 
-    def _column_for(self, obj: Any) -> Any:
+    def _column_for(self, obj: Any, key: Optional[str] = None) -> Any:
         if isinstance(obj, MappedColumn):
             col = self.mapped_columns.get(id(obj))
+            if col is None and key is not None:
+                # ``deferred(mapped_column(...))``: the column belongs to
+                # this class's table under the property's name
+                col = self._build_mapped_column(obj.name or key, obj, None)
+                self.columns[key] = col
+                self.mapped_columns[id(obj)] = col
             if col is None:
                 raise sa_exc.ArgumentError(
                     f"mapped_column() {obj!r} used in a property of "
@@ -361,7 +367,9 @@ class _Scan:
             return col
         return obj
 
-    def _build_mapped_column(self, key: str, mc: MappedColumn, inner: Any) -> Any:
+    def _build_mapped_column(
+        self, key: str, mc: MappedColumn, inner: Any, copy: bool = False
+    ) -> Any:
         type_ = mc.type_
         nullable: Optional[bool] = None
         if isinstance(inner, _Unresolved):
@@ -386,7 +394,7 @@ class _Scan:
             nullable = optional
         if mc.primary_key and not mc.nullable_given:
             nullable = False
-        return mc._build(key, type_, nullable)
+        return mc._build(key, type_, nullable, copy=copy)
 
     def table_args(self) -> tuple[list[Any], dict[str, Any]]:
         args = _get_immediate(self.cls, "__table_args__")
@@ -423,19 +431,26 @@ _MISSING: Any = object()
 
 
 def _merge_mapped_columns(base: MappedColumn, override: MappedColumn) -> MappedColumn:
-    merged = MappedColumn.__new__(MappedColumn)
-    for slot in MappedColumn.__slots__:
-        setattr(merged, slot, getattr(base, slot, None))
-    merged.kw = dict(base.kw)
-    merged.kw.update(override.kw)
-    merged.args = list(base.args) + list(override.args)
-    merged.type_ = override.type_ if override.type_ is not None else base.type_
-    merged.name = override.name or base.name
-    merged.nullable_given = base.nullable_given or override.nullable_given
-    for flag in ("deferred", "deferred_group", "active_history", "doc"):
-        if getattr(override, flag):
-            setattr(merged, flag, getattr(override, flag))
-    return merged
+    kw = dict(base.kw)
+    kw.update(override.kw)
+    args: list[Any] = []
+    name = override.name or base.name
+    if name is not None:
+        args.append(name)
+    type_ = override.type_ if override.type_ is not None else base.type_
+    if type_ is not None:
+        args.append(type_)
+    args += [_copy_item(a) for a in base.args] + list(override.args)
+    for flag in ("deferred", "deferred_group", "active_history"):
+        value = getattr(override, flag) or getattr(base, flag)
+        if value:
+            kw[flag] = value
+    return MappedColumn(*args, **kw)
+
+
+def _copy_item(item: Any) -> Any:
+    copy = getattr(item, "_copy", None)
+    return copy() if copy is not None else item
 
 
 def _as_declarative(registry: Any, cls: type, dict_: Any) -> None:

@@ -49,9 +49,10 @@ def _entity_loader(
             col_to_key.setdefault(col, prop.key)
     pairs: list[tuple[str, int]] = []
     positions: dict[Any, int] = {}
+    labelled = mapper.__dict__.get("_qs_load_extra") or {}
     for i, col in enumerate(columns):
         positions.setdefault(col, start + i)
-        key = col_to_key.get(col)
+        key = col_to_key.get(col) or labelled.get(id(col))
         if key is not None:
             pairs.append((key, start + i))
     try:

@@ -386,6 +386,13 @@ class Mapper(InspectionAttr, Generic[_O]):
 
     def add_property(self, key: str, prop: Any) -> None:
         """Add a property after mapping (``Mapper.add_property``)."""
+        for cached in (
+            "_qs_load_cols",
+            "_qs_load_extra",
+            "_qs_entity_from",
+            "_qs_get_stmt",
+        ):
+            self.__dict__.pop(cached, None)
         self._add_explicit(key, prop)
         for sub in self._inheriting_mappers:
             if key not in sub._props or sub._props[key].parent is self:

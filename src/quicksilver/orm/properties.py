@@ -160,33 +160,52 @@ class MappedColumn(_MappedAttribute):
         if "nullable" in kw and kw["nullable"] is None:
             del kw["nullable"]
         self.kw = kw
-        self.column: Any = None
         self._annotation_applied = False
+        # Built now so class bodies can use it in expressions
+        # (``full = column_property(first + " " + last)``); declarative fills
+        # in the name, type and nullability later.
+        from ..sql.schema import Column
+
+        col_kw = {k: v for k, v in kw.items() if k != "sort_order"}
+        col_args: list[Any] = [name] if name is not None else []
+        if type_ is not None:
+            col_args.append(type_)
+        self.column: Any = Column(*col_args, *rest, **col_kw)
 
     @property
     def primary_key(self) -> bool:
         return bool(self.kw.get("primary_key", False))
 
-    def _build(self, key: str, type_: Any, nullable: Optional[bool]) -> Any:
-        from ..sql.schema import Column
+    def _build(
+        self, key: str, type_: Any, nullable: Optional[bool], copy: bool = False
+    ) -> Any:
+        """The Column for attribute ``key``, completed from the annotation."""
+        from ..sql.type_api import to_instance
 
-        kw = dict(self.kw)
+        col = self.column
+        if col.name is None:
+            col.name = key
+        if col.key is None:
+            col.key = col.name
+        if copy:
+            col = col._copy()
+        if self.type_ is None and type_ is not None:
+            col.type = to_instance(type_)
         if nullable is not None and not self.nullable_given:
-            kw["nullable"] = nullable
-        if self.sort_order is not _NO_ARG:
-            kw.setdefault("sort_order", self.sort_order)
-        kw.pop("sort_order", None)
-        name = self.name or key
-        type_ = type_ if type_ is not None else self.type_
-        args: list[Any] = [name]
-        if type_ is not None:
-            args.append(type_)
-        self.column = Column(*args, *self.args, **kw)
+            col.nullable = nullable
+        return col
+
+    def __clause_element__(self) -> Any:
         return self.column
 
-    def _to_property(self) -> ColumnProperty:
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in MappedColumn.__slots__:
+            raise AttributeError(name)
+        return getattr(self.column, name)
+
+    def _to_property(self, column: Any = None) -> ColumnProperty:
         return ColumnProperty(
-            self.column,
+            column if column is not None else self.column,
             deferred=self.deferred,
             group=self.deferred_group,
             raiseload=bool(self.deferred_raiseload),
@@ -198,6 +217,40 @@ class MappedColumn(_MappedAttribute):
         return f"<MappedColumn name={self.name!r} type={self.type_!r}>"
 
 
+def _mc_op(name: str) -> Any:
+    def op(self: MappedColumn, *other: Any) -> Any:
+        return getattr(self.column, name)(*other)
+
+    op.__name__ = name
+    return op
+
+
+for _op in (
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__mod__",
+    "__neg__",
+    "__invert__",
+    "__and__",
+    "__or__",
+    "__getitem__",
+):
+    setattr(MappedColumn, _op, _mc_op(_op))
+MappedColumn.__hash__ = object.__hash__  # type: ignore[assignment,method-assign]
+
+
 def _is_type(obj: Any) -> bool:
     from ..sql.type_api import TypeEngine
 
@@ -207,6 +260,8 @@ def _is_type(obj: Any) -> bool:
 
 
 def _coerce_column(obj: Any) -> Any:
+    if isinstance(obj, MappedColumn):
+        return obj  # declarative resolves it to the class's own Column
     if hasattr(obj, "__clause_element__") and not hasattr(obj, "table"):
         return obj.__clause_element__()
     return obj
