@@ -26,6 +26,7 @@ it, and a sync-only application never loads it.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from typing import Any, Awaitable, Callable, Optional, TypeVar
 
@@ -69,10 +70,11 @@ def in_greenlet() -> bool:
 
 
 def _discard(awaitable: Any) -> None:
-    close = getattr(awaitable, "close", None)
-    if close is not None:
+    # Only a real coroutine is closed: another awaitable's close() may mean
+    # something else entirely (aiosqlite's Connection.close is a coroutine).
+    if inspect.iscoroutine(awaitable):
         try:
-            close()
+            awaitable.close()
         except Exception:  # pragma: no cover - a half-run coroutine
             pass
 
@@ -130,6 +132,19 @@ async def greenlet_spawn(
     return result  # type: ignore[no-any-return]
 
 
+def require_bridge() -> None:
+    """Raise MissingGreenlet unless inside :func:`greenlet_spawn`.
+
+    Called before building nested coroutines, which ``await_only`` could not
+    close if it refused them (they would warn "never awaited").
+    """
+    if not in_greenlet():
+        raise exc.MissingGreenlet(
+            "greenlet_spawn has not been called; can't call await_only() here. "
+            "Was IO attempted in an unexpected place?"
+        )
+
+
 def run_sync_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     """Call ``fn`` directly when already inside the bridge, else fail clearly.
 
@@ -155,5 +170,6 @@ __all__ = [
     "greenlet_spawn",
     "in_greenlet",
     "is_exit_exception",
+    "require_bridge",
     "run_sync_in_bridge",
 ]

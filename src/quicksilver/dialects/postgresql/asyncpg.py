@@ -38,6 +38,7 @@ from ...connectors.asyncio import (
     AsyncAdaptedDBAPI,
     AsyncAdaptedQueuePool,
 )
+from ...util.concurrency import require_bridge
 from .base import PGDialect, PGExecutionContext
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ class AsyncAdapt_asyncpg_dbapi(AsyncAdaptedDBAPI):
         self._mixed: dict[type, type] = {}
 
     def connect(self, *args: Any, **kwargs: Any) -> "AsyncAdapt_asyncpg_connection":
+        require_bridge()
         async_creator_fn = kwargs.pop("async_creator_fn", None)
         cache_size = int(kwargs.pop("prepared_statement_cache_size", 100))
         if async_creator_fn is not None:

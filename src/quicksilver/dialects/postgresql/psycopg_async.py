@@ -23,6 +23,7 @@ from ...connectors.asyncio import (
     AsyncAdaptedDBAPI,
     AsyncAdaptedQueuePool,
 )
+from ...util.concurrency import require_bridge
 from .base import PGExecutionContext
 from .psycopg import PGDialect_psycopg
 
@@ -174,6 +175,7 @@ class PsycopgAsyncAdaptDBAPI(AsyncAdaptedDBAPI):
         self.pq = psycopg.pq
 
     def connect(self, *args: Any, **kwargs: Any) -> AsyncAdapt_psycopg_connection:
+        require_bridge()
         async_creator_fn = kwargs.pop("async_creator_fn", None)
         if async_creator_fn is not None:
             awaitable = async_creator_fn()

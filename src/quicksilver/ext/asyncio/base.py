@@ -28,25 +28,34 @@ class ReversibleProxy(Generic[_PT]):
     _proxy_objects: ClassVar[
         "weakref.WeakKeyDictionary[Any, weakref.ref[Any]]"
     ] = weakref.WeakKeyDictionary()
+    _proxy_by_id: ClassVar["weakref.WeakValueDictionary[int, Any]"] = (
+        weakref.WeakValueDictionary()
+    )
     __slots__ = ("__weakref__",)
 
     def _assign_proxied(self, target: _PT) -> _PT:
         if target is not None:
             try:
                 ReversibleProxy._proxy_objects[target] = weakref.ref(self)
-            except TypeError:  # not weak-referenceable: no reverse lookup
-                pass
+            except TypeError:
+                # not weak-referenceable (a __slots__ class): index by id and
+                # check identity on lookup
+                ReversibleProxy._proxy_by_id[id(target)] = self
         return target
 
     @classmethod
     def _retrieve_proxy_for_target(
         cls, target: Any, regenerate: bool = True
     ) -> Optional[Any]:
-        ref = ReversibleProxy._proxy_objects.get(target)
-        if ref is not None:
-            proxy = ref()
-            if proxy is not None and isinstance(proxy, cls):
-                return proxy
+        try:
+            ref = ReversibleProxy._proxy_objects.get(target)
+            proxy = ref() if ref is not None else None
+        except TypeError:
+            proxy = ReversibleProxy._proxy_by_id.get(id(target))
+            if proxy is not None and getattr(proxy, "_proxied", None) is not target:
+                proxy = None
+        if proxy is not None and isinstance(proxy, cls):
+            return proxy
         if regenerate:
             return cls._regenerate_proxy_for_target(target)
         return None
