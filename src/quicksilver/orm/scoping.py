@@ -50,7 +50,7 @@ from ..util import warn, warn_deprecated
 
 if TYPE_CHECKING:
     from .query import Query
-    from .session import Session, sessionmaker
+    from .session import Session
 
 __all__ = [
     "QueryPropertyDescriptor",
@@ -154,12 +154,24 @@ class ThreadLocalRegistry(ScopedRegistry[_T]):
         return f"<{type(self).__name__} has={self.has()}>"
 
 
+_S_co = TypeVar("_S_co", bound="Session", covariant=True)
+
+
+class _SessionFactory(Protocol[_S_co]):
+    """What scoped_session needs of its factory: a :class:`.sessionmaker`,
+    or anything called like one that can also be reconfigured."""
+
+    def __call__(self, **kw: Any) -> _S_co: ...
+
+    def configure(self, **kw: Any) -> None: ...
+
+
 class QueryPropertyDescriptor(Protocol):
     """What :meth:`scoped_session.query_property` returns: a class attribute
     whose value is a Query against the owning class; mirrors
     ``sqlalchemy.orm.scoping.QueryPropertyDescriptor``."""
 
-    def __get__(self, instance: Any, owner: Type[_T]) -> Query[_T]: ...
+    def __get__(self, instance: Any, owner: Type[_T]) -> Query: ...
 
 
 class _QueryProperty:
@@ -175,7 +187,7 @@ class _QueryProperty:
         self._scoped = scoped
         self._query_cls = query_cls
 
-    def __get__(self, instance: Any, owner: Type[_T]) -> Query[_T]:
+    def __get__(self, instance: Any, owner: Type[_T]) -> Query:
         session = self._scoped.registry()
         if self._query_cls is not None:
             return self._query_cls(owner, session=session)  # type: ignore[no-any-return]
@@ -298,7 +310,7 @@ class scoped_session(Generic[_S]):
     itself, acting on that session.  Call :meth:`remove` when the scope ends.
     """
 
-    session_factory: sessionmaker[_S]
+    session_factory: _SessionFactory[_S]
     """The factory that makes this registry's sessions."""
 
     registry: ScopedRegistry[_S]
@@ -310,7 +322,7 @@ class scoped_session(Generic[_S]):
 
     def __init__(
         self,
-        session_factory: sessionmaker[_S],
+        session_factory: _SessionFactory[_S],
         scopefunc: Optional[Callable[[], Any]] = None,
     ) -> None:
         self.session_factory = session_factory
@@ -375,7 +387,7 @@ class scoped_session(Generic[_S]):
                 self.registry.clear()
 
     def query_property(
-        self, query_cls: Optional[Type[Query[Any]]] = None
+        self, query_cls: Optional[Type[Query]] = None
     ) -> QueryPropertyDescriptor:
         """Return a class attribute giving a Query for its class on the
         current session: ``Model.query = Session.query_property()`` makes
@@ -404,7 +416,7 @@ class scoped_session(Generic[_S]):
     commit = _ProxyMethod(_spec.commit)
     connection = _ProxyMethod(_spec.connection)
     delete = _ProxyMethod(_spec.delete)
-    delete_all = _ProxyMethod(_spec.delete_all)
+    delete_all = _ProxyMethod(_spec.delete_all)  # type: ignore[attr-defined]
     execute = _ProxyMethod(_spec.execute)
     expire = _ProxyMethod(_spec.expire)
     expire_all = _ProxyMethod(_spec.expire_all)
@@ -416,7 +428,7 @@ class scoped_session(Generic[_S]):
     get_one = _ProxyMethod(_spec.get_one)
     is_modified = _ProxyMethod(_spec.is_modified)
     merge = _ProxyMethod(_spec.merge)
-    merge_all = _ProxyMethod(_spec.merge_all)
+    merge_all = _ProxyMethod(_spec.merge_all)  # type: ignore[attr-defined]
     query = _ProxyMethod(_spec.query)
     refresh = _ProxyMethod(_spec.refresh)
     reset = _ProxyMethod(_spec.reset)

@@ -26,7 +26,7 @@ from ._scope import RequestToken, activated, end_scope, request_succeeded
 
 __all__ = ["QuicksilverWSGIMiddleware"]
 
-_WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
+_WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class QuicksilverWSGIMiddleware:
@@ -48,7 +48,7 @@ class QuicksilverWSGIMiddleware:
         self.commit_on_success = commit_on_success
 
     def __call__(
-        self, environ: dict, start_response: Callable[..., Any]
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         response = _Response(self)
 
