@@ -215,3 +215,21 @@ def test_proxies_match_sqlalchemy(db_url: str) -> None:
     for want, got in zip(expected, actual, strict=False):
         assert got == want
     assert len(actual) == len(expected)
+
+
+def test_contextual_session_walkthrough(engine: Any) -> None:
+    """The contextual-session walkthrough of the SQLAlchemy docs, verbatim."""
+    session_factory = sessionmaker(bind=engine)
+    Session = scoped_session(session_factory)
+    some_session = Session()
+    some_other_session = Session()
+    assert some_session is some_other_session
+    Session.remove()
+    new_session = Session()
+    assert new_session is not some_session
+
+    Session.add(Item(name="x"))
+    Session.commit()
+    assert [i.name for i in Session.query(Item).all()] == ["x"]
+    Session.remove()
+    assert engine.pool.checkedout() == 0
