@@ -170,7 +170,7 @@ def expect_dml_table(value: Any) -> Any:
 
 
 def expect_order_by(value: Any) -> ColumnElement:
-    from .elements import _expect_order_by
+    from .special import _expect_order_by
 
     return _expect_order_by(_unwrap(value))
 

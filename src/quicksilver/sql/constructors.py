@@ -13,21 +13,23 @@ from .coercions import _unwrap, check_literal, expect_column, expect_where
 from .elements import (
     BindParameter,
     BooleanClauseList,
-    Case,
-    Cast,
     ColumnClause,
     ColumnElement,
-    Extract,
     False_,
     Grouping,
     Label,
     Null,
-    Over,
     TextClause,
     True_,
     Tuple,
-    TypeCoerce,
     UnaryExpression,
+)
+from .special import (
+    Case,
+    Cast,
+    Extract,
+    Over,
+    TypeCoerce,
 )
 
 

@@ -17,7 +17,6 @@ from .elements import (
     BinaryExpression,
     BindParameter,
     BooleanClauseList,
-    Cast,
     ClauseElement,
     ClauseList,
     CollationClause,
@@ -28,6 +27,9 @@ from .elements import (
     True_,
     UnaryExpression,
     _bool_type,
+)
+from .special import (
+    Cast,
 )
 from .type_api import TypeEngine
 

@@ -15,11 +15,13 @@ from .elements import (
     BindParameter,
     ClauseList,
     ColumnElement,
+    _anonymous_label,
+    _key_of_all,
+)
+from .special import (
     FunctionFilter,
     Over,
     WithinGroup,
-    _anonymous_label,
-    _key_of_all,
 )
 from .type_api import TypeEngine, to_instance
 

@@ -659,7 +659,7 @@ class JSON(Indexable, TypeEngine):
         __slots__ = ()
 
         def __getitem__(self, index: Any) -> Any:
-            from .elements import _json_getitem
+            from .special import _json_getitem
 
             return _json_getitem(self.expr, index)
 
@@ -790,17 +790,17 @@ class ARRAY(Indexable, Concatenable, TypeEngine):
         __slots__ = ()
 
         def __getitem__(self, index: Any) -> Any:
-            from .elements import _array_getitem
+            from .special import _array_getitem
 
             return _array_getitem(self.expr, index)
 
         def any(self, other: Any, operator: Any = None) -> Any:
-            from .elements import _array_any_all
+            from .special import _array_any_all
 
             return _array_any_all(self.expr, other, operator, "ANY")
 
         def all(self, other: Any, operator: Any = None) -> Any:
-            from .elements import _array_any_all
+            from .special import _array_any_all
 
             return _array_any_all(self.expr, other, operator, "ALL")
 

@@ -204,7 +204,47 @@ class BindCompiledMixin(Compiled):
             pass
         return out
 
-    def _render_expanding(
+    @property
+    def has_expanding(self) -> bool:
+        """True when the SQL has ``IN`` parameter lists to expand per execution."""
+        return self._has_expanding
+
+    def _render_expanding(self, params: Any) -> Any:
+        """Expand ``IN`` lists; see ``_render_expanding_one`` for the dict form.
+
+        Also accepts a *list* of parameter dicts (one per executemany row,
+        before bind processing): returns ``(string, list_of_dicts)``, with the
+        expanded values already bind-processed, and leaves the positional
+        order in ``self._expanded_positiontup``.
+        """
+        if isinstance(params, dict):
+            return self._render_expanding_one(params)
+        out = []
+        string = self.string
+        pos = None
+        procs = self._expanding_item_processors()
+        for p in params:
+            string, new, pos = self._render_expanding_one(p)
+            for name, fn in procs.items():
+                for key in list(new):
+                    if key.startswith(name + "_") and key not in p:
+                        new[key] = fn(new[key]) if new[key] is not None else None
+            out.append(new)
+        self._expanded_positiontup = pos
+        return string, out
+
+    def _expanding_item_processors(self) -> dict[str, Any]:
+        procs = {}
+        for name in self._expanding_names:
+            bind = self.binds[name]
+            if self._expanding_tuple.get(name):
+                continue
+            fn = bind.type._named_bind_processor(self.dialect, bind._orig_key)
+            if fn is not None:
+                procs[name] = fn
+        return procs
+
+    def _render_expanding_one(
         self, params: dict[str, Any]
     ) -> tuple[str, dict[str, Any], Optional[list[str]]]:
         """Expand ``IN`` parameter lists for one execution.

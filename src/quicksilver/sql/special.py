@@ -1,0 +1,374 @@
+"""Special SQL forms: CAST, CASE, EXTRACT, window functions, FILTER, WITHIN GROUP.
+
+Split from ``elements.py`` by concept; also the helpers behind ``col[i]`` for
+ARRAY and JSON and ``ARRAY.any()`` / ``all()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from .. import exc
+from . import operators as ops
+from .elements import (
+    BinaryExpression,
+    BindParameter,
+    BooleanClauseList,
+    ClauseElement,
+    ColumnElement,
+    Grouping,
+    TypeClause,
+    UnaryExpression,
+    _bool_type,
+    _key_of_all,
+    _null_type,
+)
+from .type_api import to_instance
+
+
+class Cast(ColumnElement):
+    """``CAST(expr AS type)``."""
+
+    __visit_name__ = "cast"
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        from .coercions import expect_column_or_literal
+
+        self.type = to_instance(type_)
+        self.clause = expect_column_or_literal(expression, self.type)
+        self.typeclause = TypeClause(self.type)
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.clause,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.clause._from_objects  # type: ignore[no-any-return]
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return self.clause._non_anon_label  # type: ignore[no-any-return]
+
+    @property
+    def _anon_name_label(self) -> str:
+        return self.clause._anon_name_label  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.clause._gen_cache_key(anon_map, binds)
+        tk = self.type._static_cache_key
+        if k is None or tk is None:
+            return None
+        return ("cast", k, tk)
+
+
+class TypeCoerce(ColumnElement):
+    """An expression treated as ``type_`` in Python only (``type_coerce()``)."""
+
+    __visit_name__ = "type_coerce"
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        from .coercions import expect_column_or_literal
+
+        self.type = to_instance(type_)
+        self.clause = expect_column_or_literal(expression, self.type)
+
+    def get_children(self, **kw: Any) -> Iterable[Any]:
+        return (self.clause,)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.clause._from_objects  # type: ignore[no-any-return]
+
+    @property
+    def _non_anon_label(self) -> Optional[str]:
+        return self.clause._non_anon_label  # type: ignore[no-any-return]
+
+    @property
+    def _anon_name_label(self) -> str:
+        return self.clause._anon_name_label  # type: ignore[no-any-return]
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        grouped = self.clause.self_group(against=against)
+        if grouped is not self.clause:
+            return TypeCoerce(grouped, self.type)
+        return self
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.clause._gen_cache_key(anon_map, binds)
+        tk = self.type._static_cache_key
+        if k is None or tk is None:
+            return None
+        return ("type_coerce", k, tk)
+
+
+class Case(ColumnElement):
+    """``CASE WHEN ... THEN ... ELSE ... END`` (``case()``)."""
+
+    __visit_name__ = "case"
+
+    def __init__(self, *whens: Any, value: Any = None, else_: Any = None) -> None:
+        from .coercions import expect_column, expect_column_or_literal, expect_where
+
+        if len(whens) == 1 and isinstance(whens[0], dict):
+            pairs = list(whens[0].items())
+        elif len(whens) == 1 and isinstance(whens[0], list):
+            pairs = list(whens[0])
+        else:
+            pairs = list(whens)
+        self.value = expect_column(value) if value is not None else None
+        self.whens = []
+        result_type = None
+        for cond, result in pairs:
+            if self.value is not None:
+                c = expect_column_or_literal(cond, self.value.type)
+            else:
+                c = expect_where(cond)
+                if isinstance(c, (BinaryExpression, BooleanClauseList)):
+                    c = Grouping(c)
+            r = expect_column_or_literal(result)
+            if result_type is None and not r.type._is_null_type:
+                result_type = r.type
+            self.whens.append((c, r))
+        self.else_ = expect_column_or_literal(else_) if else_ is not None else None
+        if result_type is None and self.else_ is not None:
+            result_type = self.else_.type
+        self.type = result_type if result_type is not None else _null_type()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        out = []
+        for c, r in self.whens:
+            out.extend(c._from_objects)
+            out.extend(r._from_objects)
+        return out
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        parts: list[Any] = []
+        if self.value is not None:
+            parts.append(self.value._gen_cache_key(anon_map, binds))
+        for c, r in self.whens:
+            parts.append(c._gen_cache_key(anon_map, binds))
+            parts.append(r._gen_cache_key(anon_map, binds))
+        if self.else_ is not None:
+            parts.append(self.else_._gen_cache_key(anon_map, binds))
+        if any(p is None for p in parts):
+            return None
+        return ("case", self.value is not None, self.else_ is not None, tuple(parts))
+
+
+class Extract(ColumnElement):
+    """``EXTRACT(field FROM expr)``."""
+
+    __visit_name__ = "extract"
+
+    def __init__(self, field: str, expr: Any) -> None:
+        from .coercions import expect_column
+        from .sqltypes import Integer
+
+        self.field = field
+        self.expr = expect_column(expr)
+        self.type = Integer()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.expr._from_objects  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        k = self.expr._gen_cache_key(anon_map, binds)
+        return None if k is None else ("extract", self.field, k)
+
+
+class Over(ColumnElement):
+    """A window function call, ``fn() OVER (PARTITION BY ... ORDER BY ...)``."""
+
+    __visit_name__ = "over"
+
+    def __init__(
+        self,
+        element: Any,
+        partition_by: Any = None,
+        order_by: Any = None,
+        rows: Any = None,
+        range_: Any = None,
+    ) -> None:
+        from .coercions import expect_column
+
+        self.element = element
+        self.type = element.type
+        self.partition_by = _as_list(partition_by, expect_column)
+        self.order_by = _as_list(order_by, _expect_order_by)
+        self.rows = rows
+        self.range_ = range_
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        out = list(self.element._from_objects)
+        for c in self.partition_by + self.order_by:
+            out.extend(c._from_objects)
+        return out
+
+    @property
+    def _anon_name_label(self) -> str:
+        return ColumnElement._anon_name_label.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        ek = self.element._gen_cache_key(anon_map, binds)
+        pk = _key_of_all(self.partition_by, anon_map, binds)
+        ok = _key_of_all(self.order_by, anon_map, binds)
+        if ek is None or pk is None or ok is None:
+            return None
+        return ("over", ek, pk, ok, self.rows, self.range_)
+
+
+class FunctionFilter(ColumnElement):
+    """``fn(...) FILTER (WHERE ...)`` (``func.count().filter(...)``)."""
+
+    __visit_name__ = "funcfilter"
+
+    def __init__(self, func: Any, *criterion: Any) -> None:
+        self.func = func
+        self.type = func.type
+        self.criterion = BooleanClauseList.and_(*criterion)
+
+    def over(self, **kw: Any) -> Over:
+        return Over(self, **kw)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.func._from_objects + self.criterion._from_objects  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        fk = self.func._gen_cache_key(anon_map, binds)
+        ck = self.criterion._gen_cache_key(anon_map, binds)
+        if fk is None or ck is None:
+            return None
+        return ("funcfilter", fk, ck)
+
+
+class WithinGroup(ColumnElement):
+    """``fn(...) WITHIN GROUP (ORDER BY ...)``."""
+
+    __visit_name__ = "withingroup"
+
+    def __init__(self, element: Any, *order_by: Any) -> None:
+        self.element = element
+        self.type = element.type
+        self.order_by = [_expect_order_by(o) for o in order_by]
+
+    def over(self, **kw: Any) -> Over:
+        return Over(self, **kw)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.element._from_objects  # type: ignore[no-any-return]
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        ek = self.element._gen_cache_key(anon_map, binds)
+        ok = _key_of_all(self.order_by, anon_map, binds)
+        if ek is None or ok is None:
+            return None
+        return ("withingroup", ek, ok)
+
+
+class _label_reference(ColumnElement):
+    """A string in ORDER BY / GROUP BY naming a label of the SELECT list."""
+
+    __visit_name__ = "label_reference"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.type = _null_type()
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        return ("labelref", self.name)
+
+
+def _expect_order_by(value: Any) -> ColumnElement:
+    if isinstance(value, str):
+        return _label_reference(value)
+    if isinstance(value, UnaryExpression) and isinstance(
+        value.element, _label_reference
+    ):
+        return value
+    from .coercions import expect_column
+
+    return expect_column(value)
+
+
+def _as_list(value: Any, conv: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [conv(v) for v in value]
+    return [conv(value)]
+
+
+def _json_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
+    from .sqltypes import JSON
+
+    if isinstance(index, ColumnElement):
+        right = index
+    elif isinstance(index, (tuple, list)):
+        right = BindParameter(
+            None, list(index), type_=JSON(), unique=True, _key_seed=expr.key
+        )
+        return _JSONPathElement(expr, right)
+    else:
+        from .sqltypes import Integer, String
+
+        right = BindParameter(
+            None,
+            index,
+            type_=Integer() if isinstance(index, int) else String(),
+            unique=True,
+            _key_seed=expr.key,
+            _compared_to_operator=ops.json_getitem_op,
+        )
+    return BinaryExpression(expr, right, ops.json_getitem_op, type_=expr.type)
+
+
+class _JSONPathElement(BinaryExpression):
+    __visit_name__ = "binary"
+
+    def __init__(self, expr: Any, right: Any) -> None:
+        super().__init__(expr, right, ops.json_path_getitem_op, type_=expr.type)
+
+
+def _array_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
+    from .sqltypes import Integer
+
+    if isinstance(index, slice):
+        raise exc.ArgumentError("ARRAY slices are not supported yet; use func calls")
+    if isinstance(index, ColumnElement):
+        right = index
+    else:
+        right = BindParameter(
+            None,
+            index,
+            type_=Integer(),
+            unique=True,
+            _key_seed=expr.key,
+            _compared_to_operator=ops.getitem,
+        )
+    return BinaryExpression(expr, right, ops.getitem, type_=expr.type.item_type)
+
+
+def _array_any_all(
+    expr: ColumnElement, other: Any, operator: Any, kind: str
+) -> ColumnElement:
+    operator = operator or ops.eq
+    from .coercions import expect_column_or_literal
+
+    item_type = expr.type.item_type
+    if isinstance(other, ClauseElement) or hasattr(other, "__clause_element__"):
+        left = expect_column_or_literal(other, item_type)
+    else:
+        left = BindParameter(
+            None, other, type_=item_type, unique=True, _key_seed=expr.key
+        )
+    right = UnaryExpression(
+        Grouping(expr),
+        operator=ops.any_op if kind == "ANY" else ops.all_op,
+        type_=item_type,
+    )
+    return BinaryExpression(left, right, operator, type_=_bool_type())
