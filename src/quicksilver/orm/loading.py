@@ -15,11 +15,15 @@ import gc
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 from .. import exc as sa_exc
+from ..engine.result import IteratorResult, SimpleResultMetaData
+from ..inspection import inspect
 from . import exc as orm_exc
 from ._sql import sql
 from .attributes import _EMPTY_CS
 from .base import STATE_KEY, class_mapper, opt_manager_of_class
-from .state import _EMPTY_SET, _state_gone
+from .context import analyze, entity_from
+from .properties import ColumnProperty
+from .state import _EMPTY_SET, InstanceState, _state_gone
 
 if TYPE_CHECKING:
     from .context import _Entity
@@ -40,32 +44,9 @@ def _entity_loader(
     context: Any = None,
 ) -> Callable[[Any], Any]:
     """A function row -> object for ``mapper``'s columns at ``start``."""
-    from .state import InstanceState
 
-    # every mapper of the hierarchy may receive this row (polymorphic load)
-    col_to_key: dict[Any, str] = {}
-    for m in mapper.base_mapper.self_and_descendants:
-        for col, prop in m._columntoproperty.items():
-            col_to_key.setdefault(col, prop.key)
-    pairs: list[tuple[str, int]] = []
-    positions: dict[Any, int] = {}
-    labelled = mapper.__dict__.get("_qs_load_extra") or {}
-    for i, col in enumerate(columns):
-        positions.setdefault(col, start + i)
-        key = col_to_key.get(col) or labelled.get(id(col))
-        if key is not None:
-            pairs.append((key, start + i))
-    try:
-        pk_idx = [positions[c] for c in mapper.primary_key]
-    except KeyError:
-        raise sa_exc.InvalidRequestError(
-            f"The SELECT for {mapper} does not include its primary key columns"
-        )
-    keys = [k for k, _ in pairs]
-    disc_idx = (
-        positions.get(mapper.polymorphic_on)
-        if mapper.polymorphic_on is not None
-        else None
+    pairs, pk_idx, disc_idx, present, missing_by_mapper = _layout(
+        mapper, columns, start
     )
     poly_map = mapper.polymorphic_map
     ident_cls = mapper._identity_class
@@ -75,11 +56,6 @@ def _entity_loader(
     sid = session.hash_key
     new_ref = InstanceState.__new__
     allow_partial = mapper.allow_partial_pks
-
-    from .properties import ColumnProperty
-
-    present = set(keys)
-    missing_by_mapper: dict[Any, frozenset[str]] = {}
 
     def managers_for(m: "Mapper[Any]") -> tuple[Any, Any, Any, frozenset[str]]:
         manager = m.class_manager
@@ -181,12 +157,94 @@ def _entity_loader(
         "context": context,
         "allow_partial": allow_partial,
     }
-    load = _compile_loader(namespace, pairs, pk_idx, disc_idx, bool(default_missing))
-    return load
+    factory = _loader_factory(pairs, pk_idx, disc_idx, bool(default_missing))
+    return factory(**namespace)  # type: ignore[no-any-return]
+
+
+def _layout(
+    mapper: "Mapper[Any]", columns: Sequence[Any], start: int
+) -> tuple[
+    list[tuple[str, int]], list[int], Optional[int], frozenset[str], dict[Any, Any]
+]:
+    """Row layout of an entity: (attribute, position) pairs, pk and
+    discriminator positions.  Computed once per mapper and column layout."""
+    cache = mapper.__dict__.setdefault("_qs_layouts", {})
+    lkey = (tuple(map(id, columns)), start)
+    found = cache.get(lkey)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    # every mapper of the hierarchy may receive this row (polymorphic load)
+    col_to_key: dict[Any, str] = {}
+    for m in mapper.base_mapper.self_and_descendants:
+        for col, prop in m._columntoproperty.items():
+            col_to_key.setdefault(col, prop.key)
+    pairs: list[tuple[str, int]] = []
+    positions: dict[Any, int] = {}
+    labelled = mapper.__dict__.get("_qs_load_extra") or {}
+    for i, col in enumerate(columns):
+        positions.setdefault(col, start + i)
+        key = col_to_key.get(col) or labelled.get(id(col))
+        if key is not None:
+            pairs.append((key, start + i))
+    try:
+        pk_idx = [positions[c] for c in mapper.primary_key]
+    except KeyError:
+        raise sa_exc.InvalidRequestError(
+            f"The SELECT for {mapper} does not include its primary key columns"
+        )
+    disc_idx = (
+        positions.get(mapper.polymorphic_on)
+        if mapper.polymorphic_on is not None
+        else None
+    )
+    found = (pairs, pk_idx, disc_idx, frozenset(k for k, _ in pairs), {})
+    cache[lkey] = found
+    return found
+
+
+_factories: dict[Any, Callable[..., Any]] = {}
+
+
+def _loader_factory(
+    pairs: list[tuple[str, int]],
+    pk_idx: list[int],
+    disc_idx: Optional[int],
+    has_missing: bool,
+) -> Callable[..., Any]:
+    key = (tuple(pairs), tuple(pk_idx), disc_idx, has_missing)
+    factory = _factories.get(key)
+    if factory is None:
+        factory = _factories[key] = _compile_loader(
+            pairs, pk_idx, disc_idx, has_missing
+        )
+    return factory
+
+
+_FACTORY_ARGS = (
+    "ident_cls",
+    "idmap_get",
+    "idmap_dict",
+    "populate_existing_obj",
+    "populate_existing",
+    "poly_get",
+    "mapper",
+    "make_generic",
+    "cls",
+    "new_obj",
+    "new_ref",
+    "InstanceState",
+    "gone",
+    "manager",
+    "dispatch",
+    "missing",
+    "sid",
+    "wr",
+    "context",
+    "allow_partial",
+)
 
 
 def _compile_loader(
-    namespace: dict[str, Any],
     pairs: list[tuple[str, int]],
     pk_idx: list[int],
     disc_idx: Optional[int],
@@ -199,6 +257,7 @@ def _compile_loader(
     (``repr``-quoted) and row positions only.
     """
     lines = ["def load(row):"]
+    # (indented into a factory taking the per-session values below)
     if len(pk_idx) == 1:
         lines += [
             f"    pk = row[{pk_idx[0]}]",
@@ -248,8 +307,13 @@ def _compile_loader(
         "        dispatch.load(obj, context)",
         "    return obj",
     ]
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from names only
-    return namespace["load"]  # type: ignore[no-any-return]
+    source = "def factory(%s):\n%s\n    return load\n" % (
+        ", ".join(_FACTORY_ARGS),
+        "\n".join("    " + line for line in lines),
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - generated from names only
+    return namespace["factory"]  # type: ignore[no-any-return]
 
 
 def orm_result(
@@ -259,7 +323,6 @@ def orm_result(
     populate_existing: bool,
 ) -> Any:
     """Wrap a CursorResult so each row yields objects for the ORM entities."""
-    from ..engine.result import IteratorResult, SimpleResultMetaData
 
     makers: list[Callable[[Any], Any]] = []
     for ent in entities:
@@ -324,8 +387,6 @@ def orm_result(
 def _pk_criteria(mapper: "Mapper[Any]") -> Any:
     stmt = mapper.__dict__.get("_qs_get_stmt")
     if stmt is None:
-        from .context import entity_from
-
         and_, bindparam, select = sql("and_"), sql("bindparam"), sql("select")
         crit = [
             col == bindparam("_qs_ident_%d" % i, type_=col.type)
@@ -410,8 +471,9 @@ def get_by_ident(
 
 
 def _mapper_of(entity: Any) -> "Mapper[Any]":
-    from ..inspection import inspect
-
+    manager = getattr(entity, "__dict__", {}).get("_sa_class_manager")
+    if manager is not None and manager.mapper is not None:
+        return manager.mapper  # type: ignore[no-any-return]
     insp = inspect(entity, raiseerr=False)
     mapper = getattr(insp, "mapper", None)
     if mapper is None:
@@ -432,8 +494,6 @@ def load_on_ident(
     with_for_update: Any = None,
 ) -> Any:
     """SELECT the row with identity ``key`` and return its object (or None)."""
-    from .context import analyze
-
     if refresh_state is not None:
         mapper = refresh_state.mapper
     stmt = _pk_criteria(mapper)
@@ -448,9 +508,11 @@ def load_on_ident(
     session._autoflush()
     conn = session._connection_for_bind(session.get_bind(mapper))
     result = conn.execute(stmt, params)
-    entities = analyze(stmt)
-    assert entities is not None
-    ent = entities[0]
+    ent = mapper.__dict__.get("_qs_get_entity")
+    if ent is None:
+        entities = analyze(stmt)
+        assert entities is not None
+        ent = mapper.__dict__["_qs_get_entity"] = entities[0]
     load = _entity_loader(
         session,
         mapper,
@@ -487,8 +549,6 @@ def load_scalar_attributes(
         return
     d = obj.__dict__
     mapper = state.mapper
-    from .properties import ColumnProperty
-
     wanted = []
     for prop in mapper._props.values():
         if not isinstance(prop, ColumnProperty) or prop.key in d:

@@ -92,6 +92,16 @@ def execute_flush(uow: "UOWTransaction") -> None:
 
 
 def _hierarchy_tables(base: "Mapper[Any]") -> list[Any]:
+    key = len(base._inheriting_mappers), len(base.self_and_descendants)
+    cached = base.__dict__.get("_qs_hier_tables")
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    tables = _compute_hierarchy_tables(base)
+    base.__dict__["_qs_hier_tables"] = (key, tables)
+    return tables
+
+
+def _compute_hierarchy_tables(base: "Mapper[Any]") -> list[Any]:
     tables: list[Any] = []
     for m in base.self_and_descendants:
         for t in m.tables:
