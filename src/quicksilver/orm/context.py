@@ -30,7 +30,7 @@ def entity_from(mapper: "Mapper[Any]") -> Any:
         return cached
     base = mapper.persist_selectable
     proxy_cls = _proxy_class(type(base))
-    proxy = proxy_cls.__new__(proxy_cls)
+    proxy: Any = object.__new__(proxy_cls)
     proxy.__dict__.update(base.__dict__)
     proxy.__dict__["_qs_original"] = base
     proxy.__dict__["_annotations"] = {
@@ -246,7 +246,7 @@ def _loading_columns(
     from .properties import ColumnProperty
 
     deferred_cols = set()
-    extra = []
+    extra: list[tuple[Any, Any]] = []
     table_set = set(table_cols)
     for m in mapper.self_and_descendants if mapper.single else [mapper]:
         for prop in m._props.values():

@@ -81,10 +81,10 @@ class declared_attr(Generic[_T]):
 
 
 # resolve the forward reference used in the class body above
-declared_attr.cascading = _ClassProperty(  # type: ignore[assignment,method-assign]
+declared_attr.cascading = _ClassProperty(  # type: ignore[attr-defined]
     lambda cls: cls._stateful(cascading=True)
 )
-declared_attr.directive = _ClassProperty(lambda cls: cls)  # type: ignore[assignment,method-assign]
+declared_attr.directive = _ClassProperty(lambda cls: cls)  # type: ignore[attr-defined]
 
 
 class registry:
@@ -210,7 +210,7 @@ class DeclarativeMeta(type):
     def __init__(
         cls, classname: str, bases: Any, dict_: dict[str, Any], **kw: Any
     ) -> None:
-        dict_ = cls.__dict__
+        dict_ = cls.__dict__  # type: ignore[assignment]
         reg = getattr(cls, "_sa_registry", None)
         if reg is None:
             reg = dict_.get("registry")

@@ -519,7 +519,7 @@ def _as_declarative(registry: Any, cls: type, dict_: Any) -> None:
     mapper_args = scan.mapper_args()
     mapper_args.setdefault("inherits", inherits_mapper)
     mapper_cls = getattr(cls, "__mapper_cls__", Mapper)
-    mapper = mapper_cls(
+    mapper: Any = mapper_cls(
         cls,
         table,
         properties=scan.properties,

@@ -429,7 +429,7 @@ class AttributeEvents(Events[Any]):
                 if len(kept) != len(impl.listeners):
                     found = True
                     impl.listeners[:] = kept
-                    manager._refresh_plain(target.key)
+                    manager._refresh_plain(target.key)  # type: ignore[union-attr]
         return found
 
     def set(self, target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:

@@ -28,7 +28,7 @@ class IdentityMap:
     def __init__(self) -> None:
         self._dict: dict[_Key, "InstanceState[Any]"] = {}
         self._modified: set["InstanceState[Any]"] = set()
-        self._wr = weakref.ref(self)
+        self._wr: Any = weakref.ref(self)
 
     def _modified_states(self) -> set["InstanceState[Any]"]:
         return self._modified
@@ -60,8 +60,8 @@ class WeakInstanceDict(IdentityMap):
             raise KeyError(key)
         return obj
 
-    def __contains__(self, key: object) -> bool:
-        state = self._dict.get(key)  # type: ignore[arg-type]
+    def __contains__(self, key: Any) -> bool:
+        state = self._dict.get(key)
         return state is not None and state() is not None
 
     def contains_state(self, state: "InstanceState[Any]") -> bool:

@@ -69,7 +69,7 @@ class ClassManager:
 
     def new_instance(self, state: Optional[InstanceState[Any]] = None) -> Any:
         """A new instance without calling ``__init__`` (as loading does)."""
-        obj = self.class_.__new__(self.class_)
+        obj: Any = object.__new__(self.class_)
         self._new_state(obj)
         return obj
 

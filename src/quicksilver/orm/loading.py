@@ -12,6 +12,7 @@ from the row and ``populate_existing`` overwrites everything.
 from __future__ import annotations
 
 import gc
+import operator
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 from .. import exc as sa_exc
@@ -334,7 +335,7 @@ def orm_result(
             )
         else:
             pos = ent.start
-            makers.append(lambda row, _p=pos: row[_p])
+            makers.append(operator.itemgetter(pos))
     keys = [ent.key for ent in entities]
     if len(makers) == 1:
         only = makers[0]
@@ -375,7 +376,7 @@ def orm_result(
         metadata = SimpleResultMetaData(keys, extra=extra)
     except TypeError:
         metadata = SimpleResultMetaData(keys)
-    out = IteratorResult(metadata, rows())
+    out: Any = IteratorResult(metadata, rows())
     out._qs_source = result  # type: ignore[attr-defined]
     return out
 

@@ -758,7 +758,6 @@ def configure_mappers() -> None:
     with _configure_lock:
         if not _new_mappers:
             return
-        Mapper.dispatch_cls_before = None
         before = MapperEvents._class_level.get((Mapper, "before_configured"), [])
         for entry in before:
             entry.call()

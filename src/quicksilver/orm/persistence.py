@@ -423,11 +423,11 @@ def _emit_updates(
         if not params:
             continue
         if has_version and vcol.key not in params:
-            params[vcol.key] = d[version[0]]
+            params[vcol.key] = d[version[0]]  # type: ignore[index]
         for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
             params[_PK_PREFIX + col.key] = _pk_where_value(state, key)
         if has_version:
-            params[_VERSION_BIND] = version[1]
+            params[_VERSION_BIND] = version[1]  # type: ignore[index]
         keys = tuple(sorted(params)) + (("version",) if has_version else ())
         groups.setdefault(keys, []).append((state, params))
 

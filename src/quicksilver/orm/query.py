@@ -29,7 +29,8 @@ class Query:
             entities = (entities,)
         self.session = session
         self._entities = tuple(entities)
-        self._stmt = sql("select")(*entities) if entities else None
+        stmt: Any = sql("select")(*entities) if entities else None
+        self._stmt: Any = stmt
         for ent in entities:
             mapper = _mapper_or_none(ent)
             if mapper is not None and mapper.single:

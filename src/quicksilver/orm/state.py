@@ -20,7 +20,7 @@ detached      identity key, not in a Session
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Generic, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, Generic, Iterator, Optional, TypeVar
 
 from .. import exc as sa_exc
 from ..inspection import _self_inspects
@@ -67,7 +67,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
     key: Optional[tuple[Any, ...]]
     session_id: Optional[int]
     _instance_dict: Optional["weakref.ref[WeakInstanceDict]"]
-    committed_state: dict[str, Any] = _EMPTY_CS
+    committed_state: Dict[str, Any] = _EMPTY_CS
     modified: bool = False
     expired_attributes: Any = _EMPTY_SET
     _strong_obj: Any = None
@@ -207,14 +207,14 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         return AttributeStateCollection(self)
 
     @property
-    def info(self) -> dict[Any, Any]:
+    def info(self) -> Dict[Any, Any]:
         info = self.__dict__.get("info")
         if info is None:
             info = self.__dict__["info"] = {}
         return info  # type: ignore[no-any-return]
 
     @property
-    def callables(self) -> dict[str, Any]:
+    def callables(self) -> Dict[str, Any]:
         return {}
 
     @property
@@ -222,7 +222,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         return True
 
     @property
-    def _pending_mutations(self) -> dict[str, Any]:
+    def _pending_mutations(self) -> Dict[str, Any]:
         return {}
 
     # ------------------------------------------------------------------
@@ -261,7 +261,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         if self.expired_attributes:
             self.expired_attributes.difference_update(keys)
 
-    def _expire(self, dict_: dict[str, Any]) -> None:
+    def _expire(self, dict_: Dict[str, Any]) -> None:
         """Expire every mapped attribute (``Session.expire(obj)``)."""
         impls = self.manager.impls
         for key in impls:
@@ -279,7 +279,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         if dispatch.expire:
             dispatch.expire(self(), None)
 
-    def _expire_attributes(self, dict_: dict[str, Any], keys: Any) -> None:
+    def _expire_attributes(self, dict_: Dict[str, Any], keys: Any) -> None:
         impls = self.manager.impls
         cs = self.committed_state
         expired = self.expired_attributes
