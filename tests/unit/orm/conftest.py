@@ -40,6 +40,8 @@ _CORE_NAMES = (
     "Uuid",
     "Interval",
     "Time",
+    "UniqueConstraint",
+    "Index",
 )
 
 
