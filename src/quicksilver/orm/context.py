@@ -151,13 +151,15 @@ def analyze(statement: Any) -> Optional[list[_Entity]]:
             pos += 1
     if not found_orm:
         return None
-    naming = (
-        statement._column_naming() if hasattr(statement, "_column_naming") else None
-    )
-    if naming is not None:
-        for ent in entities:
-            if ent.mapper is None:
-                ent.key = naming[ent.start][0]
+    plain = [ent for ent in entities if ent.mapper is None]
+    if plain and hasattr(statement, "with_only_columns"):
+        # keys as if the plain columns were selected alone: entity columns
+        # do not take names from them (``select(User, User.name)`` -> "name")
+        alone = statement.with_only_columns(*[ent.columns[0] for ent in plain])
+        naming = alone._column_naming() if hasattr(alone, "_column_naming") else None
+        if naming is not None:
+            for ent, named in zip(plain, naming, strict=False):
+                ent.key = named[0]
     return entities
 
 

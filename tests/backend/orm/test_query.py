@@ -172,3 +172,19 @@ def test_populate_existing(session, people, engine):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert session.get(Person, ann.id, populate_existing=True) is ann
+
+
+def test_core_style_statements_through_session(session, people):
+    from quicksilver import delete, func, update
+
+    assert session.scalars(
+        select(Person).where(Person.name.in_(["ann", "bob"])).order_by(Person.name)
+    ).all() == [people[0], people[1]]
+    assert session.execute(select(func.count()).select_from(Person)).scalar() == 3
+    row = session.execute(select(Person, Person.name).where(Person.age == 25)).one()
+    assert row.Person is people[1] and row.name == "bob"
+    assert tuple(row._mapping) == ("Person", "name")
+    n = session.execute(update(Person).where(Person.name == "cid").values(age=1))
+    assert n.rowcount == 1 and session.get(Person, people[2].id).age == 1
+    session.execute(delete(Person).where(Person.name == "cid"))
+    assert session.get(Person, people[2].id) is None
