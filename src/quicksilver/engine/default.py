@@ -375,21 +375,22 @@ class DefaultExecutionContext:
         if compiled.prefetch:
             self._process_prefetch(compiled_params)
 
-        string = compiled.string
-        render_expanding = getattr(compiled, "_render_expanding", None)
-        if render_expanding is not None and getattr(compiled, "has_expanding", False):
-            string, compiled_params = render_expanding(compiled_params)
-        self.statement = string
-
         processors = compiled.bind_processors
         if processors:
             processed = [self._apply_processors(processors, p) for p in compiled_params]
         else:
             processed = compiled_params
+        string = compiled.string
+        positiontup = compiled.positiontup
+        if getattr(compiled, "has_expanding", False):
+            # IN lists: render per execution from the processed values; the
+            # cached Compiled itself is never modified (it is shared)
+            expanded = [compiled._render_expanding_one(p) for p in processed]
+            string, _, positiontup = expanded[0]
+            processed = [e[1] for e in expanded]
+        self.statement = string
+
         if dialect.positional:
-            positiontup = (
-                getattr(compiled, "_expanded_positiontup", None) or compiled.positiontup
-            )
             n = len(positiontup) if positiontup else 0
             if n == 0:
                 self.parameters = [() for _ in processed]
