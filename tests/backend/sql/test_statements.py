@@ -252,6 +252,7 @@ def test_insert_returning_and_from_select(connection: Any, engine: Any) -> None:
     assert connection.execute(
         select(addresses.c.email).where(addresses.c.user_id == 10)
     ).scalar() == "eve"
+    connection.execute(delete(addresses).where(addresses.c.user_id == 10))
     deleted = connection.execute(
         delete(users).where(users.c.id == 10).returning(users.c.name)
     )
