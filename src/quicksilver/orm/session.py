@@ -73,18 +73,18 @@ class Session:
         info: Optional[dict[Any, Any]] = None,
         query_cls: Any = None,
         autocommit: bool = False,
-        join_transaction_mode: JoinTransactionMode = "conservative_savepoint",
+        join_transaction_mode: JoinTransactionMode = "conditional_savepoint",
         close_resets_only: Any = True,
     ) -> None:
-        if join_transaction_mode not in (
-            "conservative_savepoint",
+        if join_transaction_mode and join_transaction_mode not in (
+            "conditional_savepoint",
             "create_savepoint",
             "control_fully",
             "rollback_only",
         ):
             raise sa_exc.ArgumentError(
                 "invalid selection for join_transaction_mode: "
-                f"{join_transaction_mode!r}"
+                f'"{join_transaction_mode}"'
             )
         self.identity_map = WeakInstanceDict()
         self._new: dict[InstanceState[Any], Any] = {}

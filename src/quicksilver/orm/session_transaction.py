@@ -163,14 +163,21 @@ class SessionTransaction(_StateChange):
             conn = bind
             if conn.in_transaction():
                 mode = self.session.join_transaction_mode
-                if mode == "create_savepoint" or (
-                    mode == "conservative_savepoint" and conn.in_nested_transaction()
-                ):
+                if mode == "conditional_savepoint":
+                    mode = (
+                        "create_savepoint"
+                        if conn.in_nested_transaction()
+                        else "rollback_only"
+                    )
+                if mode == "create_savepoint":
                     return conn, conn.begin_nested(), True, False
-                if mode == "control_fully":
-                    return conn, conn.get_transaction(), True, False
-                # rollback_only / conservative_savepoint: join, never commit
-                return conn, conn.get_transaction(), False, False
+                # control_fully / rollback_only: join the innermost transaction
+                trans = (
+                    conn.get_nested_transaction()
+                    if conn.in_nested_transaction()
+                    else conn.get_transaction()
+                )
+                return conn, trans, mode == "control_fully", False
             return conn, conn.begin(), True, False
         conn = bind.connect()
         try:

@@ -394,3 +394,26 @@ def test_attach_to_two_sessions_is_an_error(session, engine):
 def test_unmapped_instance(session):
     with pytest.raises(orm_exc.UnmappedInstanceError):
         session.add(object())
+
+
+@pytest.mark.parametrize(
+    "mode", ["conditional_savepoint", "create_savepoint", "rollback_only"]
+)
+def test_join_external_transaction(engine, models, mode):
+    conn = engine.connect()
+    trans = conn.begin()
+    s = Session(bind=conn, join_transaction_mode=mode)
+    s.add(User(name="ext"))
+    s.commit()
+    assert conn.in_transaction()
+    assert len(s.scalars(select(User)).all()) == 1
+    s.close()
+    trans.rollback()
+    conn.close()
+    assert _count(engine) == 0
+
+
+def test_invalid_join_transaction_mode(engine):
+    with pytest.raises(exc.ArgumentError) as err:
+        Session(engine, join_transaction_mode="bogus")
+    assert str(err.value) == 'invalid selection for join_transaction_mode: "bogus"'
