@@ -21,7 +21,19 @@ def _blocks(path: Path) -> list[str]:
     return _BLOCK.findall(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", [f for f in FILES if _blocks(f)], ids=lambda p: p.name)
+def _runnable(path: Path) -> bool:
+    return any(not b.lstrip().startswith("# not run:") for b in _blocks(path))
+
+
+def test_skipped_blocks_give_a_reason() -> None:
+    for path in FILES:
+        for block in _blocks(path):
+            first = block.lstrip().splitlines()[0] if block.strip() else ""
+            if first.startswith("# not run"):
+                assert len(first) > len("# not run: ") + 5, (path.name, first)
+
+
+@pytest.mark.parametrize("path", [f for f in FILES if _runnable(f)], ids=lambda p: p.name)
 def test_code_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"doc_{path.stem}"}
