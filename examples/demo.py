@@ -59,8 +59,9 @@ def main() -> None:
     url = f"sqlite:///{os.path.join(workdir, 'mydatabase.db')}"
 
     step("Engine and pool (seed 004): create_engine with pool options")
-    engine = create_engine(url, pool_size=5, max_overflow=10, pool_timeout=30,
-                           pool_recycle=3600)
+    engine = create_engine(
+        url, pool_size=5, max_overflow=10, pool_timeout=30, pool_recycle=3600
+    )
     print(engine, "->", type(engine.pool).__name__, "|", engine.pool.status())
     with engine.connect() as conn:
         print("SELECT 1 ->", conn.execute(text("SELECT 1")).scalar())
@@ -95,7 +96,9 @@ def main() -> None:
         obj = session.query(MyObject).filter_by(name="John").first()
         obj.age = 30
         session.commit()
-        print("MyObject age:", session.query(MyObject).filter_by(name="John").first().age)
+        print(
+            "MyObject age:", session.query(MyObject).filter_by(name="John").first().age
+        )
         session.delete(obj)
         session.commit()
         print("MyObject rows left:", session.query(MyObject).count())
@@ -128,7 +131,9 @@ def main() -> None:
             session.close()
 
     with session_scope(SessionFactory) as session:
-        session.execute(text("INSERT INTO users (name, age, active) VALUES ('Scoped', 50, 1)"))
+        session.execute(
+            text("INSERT INTO users (name, age, active) VALUES ('Scoped', 50, 1)")
+        )
     try:
         with session_scope(SessionFactory) as session:
             session.add(User(name="Never", age=0))
@@ -136,8 +141,12 @@ def main() -> None:
     except RuntimeError:
         pass
     with SessionFactory() as session:
-        print("rows named Scoped/Never:",
-              session.scalars(select(User.name).where(User.name.in_(["Scoped", "Never"]))).all())
+        print(
+            "rows named Scoped/Never:",
+            session.scalars(
+                select(User.name).where(User.name.in_(["Scoped", "Never"]))
+            ).all(),
+        )
 
     step("Bulk UPDATE with synchronize_session (seed 000)")
     with SessionFactory() as session:

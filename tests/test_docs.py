@@ -33,8 +33,12 @@ def test_skipped_blocks_give_a_reason() -> None:
                 assert len(first) > len("# not run: ") + 5, (path.name, first)
 
 
-@pytest.mark.parametrize("path", [f for f in FILES if _runnable(f)], ids=lambda p: p.name)
-def test_code_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "path", [f for f in FILES if _runnable(f)], ids=lambda p: p.name
+)
+def test_code_examples_run(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"doc_{path.stem}"}
     ran = 0

@@ -18,6 +18,7 @@ from quicksilver import (
     cast,
     column,
     delete,
+    exc,
     exists,
     func,
     insert,
@@ -31,7 +32,6 @@ from quicksilver import (
     union_all,
     update,
 )
-from quicksilver import exc
 
 metadata = MetaData()
 users = Table(
@@ -100,9 +100,11 @@ def test_reserved_word_column(connection: Any) -> None:
 
 
 def test_and_or_not_null(connection: Any) -> None:
-    stmt = select(users.c.id).where(
-        or_(and_(users.c.age > 20, users.c.age < 28), users.c.age.is_(None))
-    ).order_by(users.c.id)
+    stmt = (
+        select(users.c.id)
+        .where(or_(and_(users.c.age > 20, users.c.age < 28), users.c.age.is_(None)))
+        .order_by(users.c.id)
+    )
     assert _all(connection, stmt) == [(2,), (3,)]
     stmt = select(users.c.id).where(not_(users.c.age.is_not(None)))
     assert _all(connection, stmt) == [(3,)]
@@ -111,7 +113,9 @@ def test_and_or_not_null(connection: Any) -> None:
 
 
 def test_in_and_empty_in(connection: Any) -> None:
-    stmt = select(users.c.id).where(users.c.name.in_(["ann", "cy"])).order_by(users.c.id)
+    stmt = (
+        select(users.c.id).where(users.c.name.in_(["ann", "cy"])).order_by(users.c.id)
+    )
     assert _all(connection, stmt) == [(1,), (3,)]
     assert _all(connection, select(users.c.id).where(users.c.name.in_([]))) == []
     stmt = select(users.c.id).where(users.c.name.not_in([])).order_by(users.c.id)
@@ -122,8 +126,12 @@ def test_in_and_empty_in(connection: Any) -> None:
 
 def test_like_family_with_escaping(connection: Any) -> None:
     assert _all(connection, select(users.c.id).where(users.c.name.like("a%"))) == [(1,)]
-    assert _all(connection, select(users.c.id).where(users.c.name.startswith("b"))) == [(2,)]
-    assert _all(connection, select(users.c.id).where(users.c.name.endswith("y"))) == [(3,)]
+    assert _all(connection, select(users.c.id).where(users.c.name.startswith("b"))) == [
+        (2,)
+    ]
+    assert _all(connection, select(users.c.id).where(users.c.name.endswith("y"))) == [
+        (3,)
+    ]
     # autoescape: "_%" is literal, so only dee_% matches
     stmt = select(users.c.id).where(users.c.name.contains("_%", autoescape=True))
     assert _all(connection, stmt) == [(4,)]
@@ -136,7 +144,12 @@ def test_between_case_cast_coalesce(connection: Any) -> None:
     assert _all(connection, stmt) == [(1,), (2,)]
     label = case((users.c.age >= 30, "old"), else_="young").label("kind")
     stmt = select(users.c.id, label).order_by(users.c.id)
-    assert _all(connection, stmt) == [(1, "old"), (2, "young"), (3, "young"), (4, "old")]
+    assert _all(connection, stmt) == [
+        (1, "old"),
+        (2, "young"),
+        (3, "young"),
+        (4, "old"),
+    ]
     stmt = select(func.coalesce(users.c.age, 0)).where(users.c.id == 3)
     assert connection.execute(stmt).scalar() == 0
     stmt = select(cast(users.c.age, String)).where(users.c.id == 1)
@@ -165,11 +178,13 @@ def test_aggregates_group_by_having(connection: Any) -> None:
 
 def test_join_inferred_and_explicit(connection: Any) -> None:
     stmt = (
-        select(users.c.name, addresses.c.email)
-        .join(addresses)
-        .order_by(addresses.c.id)
+        select(users.c.name, addresses.c.email).join(addresses).order_by(addresses.c.id)
     )
-    assert _all(connection, stmt) == [("ann", "ann@a"), ("ann", "ann@b"), ("bob", "bob@a")]
+    assert _all(connection, stmt) == [
+        ("ann", "ann@a"),
+        ("ann", "ann@b"),
+        ("bob", "bob@a"),
+    ]
     stmt = (
         select(users.c.name, func.count(addresses.c.id))
         .select_from(users.outerjoin(addresses, users.c.id == addresses.c.user_id))
@@ -208,7 +223,11 @@ def test_union_and_alias(connection: Any) -> None:
     assert sorted(_all(connection, union(a, b))) == [(1,), (4,)]
     assert len(_all(connection, union_all(a, a))) == 2
     u2 = users.alias("u2")
-    stmt = select(users.c.id, u2.c.id).join(u2, users.c.id == u2.c.id + 1).order_by(users.c.id)
+    stmt = (
+        select(users.c.id, u2.c.id)
+        .join(u2, users.c.id == u2.c.id + 1)
+        .order_by(users.c.id)
+    )
     assert _all(connection, stmt) == [(2, 1), (3, 2), (4, 3)]
 
 
@@ -239,7 +258,9 @@ def test_insert_returning_and_from_select(connection: Any, engine: Any) -> None:
     if not engine.dialect.insert_returning:
         pytest.skip("no RETURNING on this database version")
     row = connection.execute(
-        insert(users).values(id=10, name="eve", age=5).returning(users.c.id, users.c.name)
+        insert(users)
+        .values(id=10, name="eve", age=5)
+        .returning(users.c.id, users.c.name)
     ).one()
     assert tuple(row) == (10, "eve")
     assert row.name == "eve" and row._mapping[users.c.id] == 10
@@ -249,9 +270,12 @@ def test_insert_returning_and_from_select(connection: Any, engine: Any) -> None:
             select(users.c.id, users.c.name).where(users.c.id == 10),
         )
     )
-    assert connection.execute(
-        select(addresses.c.email).where(addresses.c.user_id == 10)
-    ).scalar() == "eve"
+    assert (
+        connection.execute(
+            select(addresses.c.email).where(addresses.c.user_id == 10)
+        ).scalar()
+        == "eve"
+    )
     connection.execute(delete(addresses).where(addresses.c.user_id == 10))
     deleted = connection.execute(
         delete(users).where(users.c.id == 10).returning(users.c.name)
@@ -262,7 +286,10 @@ def test_insert_returning_and_from_select(connection: Any, engine: Any) -> None:
 def test_inserted_primary_key(connection: Any) -> None:
     result = connection.execute(insert(users).values(name="fay", age=1))
     (pk,) = result.inserted_primary_key
-    assert connection.execute(select(users.c.name).where(users.c.id == pk)).scalar() == "fay"
+    assert (
+        connection.execute(select(users.c.name).where(users.c.id == pk)).scalar()
+        == "fay"
+    )
 
 
 def test_executemany_insert(connection: Any) -> None:
@@ -270,9 +297,10 @@ def test_executemany_insert(connection: Any) -> None:
         insert(users), [{"name": f"m{i}", "age": i} for i in range(20)]
     )
     assert result.rowcount == 20
-    assert connection.execute(
-        select(func.count()).where(users.c.name.like("m%"))
-    ).scalar() == 20
+    assert (
+        connection.execute(select(func.count()).where(users.c.name.like("m%"))).scalar()
+        == 20
+    )
 
 
 def test_text_with_bindparams_and_columns(connection: Any) -> None:
@@ -290,7 +318,11 @@ def test_mappings_and_row_access(connection: Any) -> None:
     assert row._mapping[users.c.name] == "ann"
     assert row._mapping["name"] == "ann"
     assert row.name == "ann" and row[1] == "ann"
-    m = connection.execute(select(users.c.id, users.c.name).where(users.c.id == 2)).mappings().one()
+    m = (
+        connection.execute(select(users.c.id, users.c.name).where(users.c.id == 2))
+        .mappings()
+        .one()
+    )
     assert dict(m) == {"id": 2, "name": "bob"}
 
 

@@ -139,7 +139,8 @@ def test_nulls_round_trip(connection: Any) -> None:
 
 
 _settings = settings(
-    max_examples=40, deadline=None,
+    max_examples=40,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 _text = st.text(
@@ -156,16 +157,31 @@ _text = st.text(
     bi=st.integers(min_value=-(2**63), max_value=2**63 - 1),
     # 15 significant digits: SQLite stores NUMERIC as a double, as SQLAlchemy's
     # DDL has it (docs/differences.md); PostgreSQL would take any precision
-    n=st.decimals(min_value=-(10**8), max_value=10**8, places=6, allow_nan=False,
-                  allow_infinity=False),
-    dtm=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)),
+    n=st.decimals(
+        min_value=-(10**8),
+        max_value=10**8,
+        places=6,
+        allow_nan=False,
+        allow_infinity=False,
+    ),
+    dtm=st.datetimes(
+        min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)
+    ),
 )
 def test_property_round_trip(
-    engine: Any, s: str, lb: bytes, i: int, bi: int, n: decimal.Decimal, dtm: dt.datetime
+    engine: Any,
+    s: str,
+    lb: bytes,
+    i: int,
+    bi: int,
+    n: decimal.Decimal,
+    dtm: dt.datetime,
 ) -> None:
     with engine.connect() as conn:
         conn.execute(delete(values_table).where(values_table.c.id == 3))
-        conn.execute(insert(values_table).values(id=3, s=s, lb=lb, i=i, bi=bi, n=n, dtm=dtm))
+        conn.execute(
+            insert(values_table).values(id=3, s=s, lb=lb, i=i, bi=bi, n=n, dtm=dtm)
+        )
         row = conn.execute(select(values_table).where(values_table.c.id == 3)).one()
         assert row.s == s
         assert row.lb == lb
@@ -173,12 +189,16 @@ def test_property_round_trip(
         assert row.n == n and isinstance(row.n, decimal.Decimal)
         assert row.dtm == dtm
         # arbitrary strings used as filter values never change the meaning
-        found = conn.execute(
-            select(values_table.c.id).where(values_table.c.s == s)
-        ).scalars().all()
+        found = (
+            conn.execute(select(values_table.c.id).where(values_table.c.s == s))
+            .scalars()
+            .all()
+        )
         assert found == [3]
-        other = conn.execute(
-            select(values_table.c.id).where(values_table.c.s == s + "x")
-        ).scalars().all()
+        other = (
+            conn.execute(select(values_table.c.id).where(values_table.c.s == s + "x"))
+            .scalars()
+            .all()
+        )
         assert other == []
         conn.rollback()
