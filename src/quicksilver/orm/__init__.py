@@ -22,6 +22,7 @@ from .base import LoaderCallableStatus as LoaderCallableStatus
 from .base import Mapped as Mapped
 from .base import MappedSQLExpression as MappedSQLExpression
 from .base import PassiveFlag as PassiveFlag
+from .base import Unmapped as Unmapped
 from .base import WriteOnlyMapped as WriteOnlyMapped
 from .base import class_mapper as class_mapper
 from .base import object_mapper as object_mapper
@@ -47,13 +48,16 @@ from .interfaces import MapperProperty as MapperProperty
 from .interfaces import PropComparator as PropComparator
 from .mapper import Mapper as Mapper
 from .mapper import configure_mappers as configure_mappers
+from .mapper import reconstructor as reconstructor
 from .properties import ColumnProperty as ColumnProperty
 from .properties import MappedColumn as MappedColumn
+from .properties import SynonymProperty as Synonym
 from .properties import SynonymProperty as SynonymProperty
 from .query import Query as Query
 from .scoping import scoped_session as scoped_session
 from .session import Session as Session
 from .session import close_all_sessions as close_all_sessions
+from .session import create_session as create_session
 from .session import make_transient as make_transient
 from .session import make_transient_to_detached as make_transient_to_detached
 from .session import object_session as object_session
@@ -62,7 +66,27 @@ from .session_transaction import SessionTransaction as SessionTransaction
 from .session_transaction import SessionTransactionOrigin as SessionTransactionOrigin
 from .state import AttributeState as AttributeState
 from .state import InstanceState as InstanceState
+from .strategy_options import contains_eager as contains_eager
+from .strategy_options import defaultload as defaultload
+from .strategy_options import defer as defer
+from .strategy_options import immediateload as immediateload
+from .strategy_options import joinedload as joinedload
+from .strategy_options import lazyload as lazyload
+from .strategy_options import load_only as load_only
+from .strategy_options import noload as noload
+from .strategy_options import raiseload as raiseload
+from .strategy_options import selectin_polymorphic as selectin_polymorphic
+from .strategy_options import selectinload as selectinload
+from .strategy_options import subqueryload as subqueryload
+from .strategy_options import undefer as undefer
+from .strategy_options import undefer_group as undefer_group
+from .unitofwork import UOWTransaction as UOWTransaction
 from .util import was_deleted as was_deleted
+
+
+def declarative_mixin(cls: type) -> type:
+    """Mark a mixin class for type checkers; returns it unchanged."""
+    return cls
 
 
 def clear_mappers() -> None:

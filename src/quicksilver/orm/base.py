@@ -120,6 +120,12 @@ class DynamicMapped(_MappedAnnotationBase[_T]):
     __slots__ = ()
 
 
+class Unmapped(Generic[_T]):
+    """Annotation for a class attribute declarative must leave alone."""
+
+    __slots__ = ()
+
+
 class MappedSQLExpression(Generic[_T]):
     """Marker base for column_property() results in annotations."""
 

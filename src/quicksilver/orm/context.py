@@ -212,7 +212,9 @@ def execute_orm(
             return execute_dml(
                 session, statement, mapper, params, execution_options, bind_arguments
             )
-    opts = dict(execution_options)
+    opts = dict(session.execution_options)
+    opts.update(getattr(statement, "_execution_options", None) or {})
+    opts.update(execution_options)
     populate_existing = bool(opts.pop("populate_existing", False))
     autoflush = opts.pop("autoflush", True)
     opts.pop("synchronize_session", None)
@@ -246,6 +248,7 @@ def _loading_columns(
     if cached is not False:
         return cached  # type: ignore[no-any-return]
     from .properties import ColumnProperty
+    from .strategy_options import expression_label
 
     deferred_cols = set()
     extra: list[tuple[Any, Any]] = []
@@ -263,26 +266,29 @@ def _loading_columns(
     result: Optional[list[Any]] = None
     if deferred_cols or extra:
         result = [c for c in table_cols if c not in deferred_cols]
-        result += [
-            col.label(None) if hasattr(col, "label") else col for _, col in extra
-        ]
+        result += [expression_label(mapper, p.key, col) for p, col in extra]
     mapper.__dict__["_qs_load_cols"] = result
-    mapper.__dict__["_qs_load_extra"] = {
-        id(lbl): p.key
-        for lbl, (p, _) in zip(
-            result[len(result) - len(extra) :] if result else [], extra, strict=False
-        )
-    }
     return result
 
 
 def _apply_column_loading(
     statement: Any, entities: list[_Entity]
 ) -> tuple[Any, list[_Entity]]:
-    plans = [
-        _loading_columns(e.mapper, e.columns) if e.mapper is not None else None
-        for e in entities
-    ]
+    from .strategy_options import apply_column_options
+
+    options = getattr(statement, "_with_options", ())
+    plans: list[Any] = []
+    for e in entities:
+        if e.mapper is None:
+            plans.append(None)
+            continue
+        plan = _loading_columns(e.mapper, e.columns)
+        if options:
+            base_cols = e.columns
+            opt_plan = apply_column_options(e.mapper, base_cols, options)
+            if opt_plan is not None:
+                plan = opt_plan
+        plans.append(plan)
     if not any(p is not None for p in plans):
         return statement, entities
     new_cols: list[Any] = []

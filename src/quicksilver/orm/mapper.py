@@ -296,6 +296,7 @@ class Mapper(InspectionAttr, Generic[_O]):
         self._configure_polymorphic()
         self._configure_pks()
         _all_mappers.add(self)
+        self._install_reconstructor()
         from .events import InstanceEvents
 
         MapperEvents._new_mapper(self)
@@ -391,6 +392,9 @@ class Mapper(InspectionAttr, Generic[_O]):
             "_qs_load_extra",
             "_qs_entity_from",
             "_qs_get_stmt",
+            "_qs_get_entity",
+            "_qs_layouts",
+            "_qs_labels",
         ):
             self.__dict__.pop(cached, None)
         self._add_explicit(key, prop)
@@ -398,6 +402,33 @@ class Mapper(InspectionAttr, Generic[_O]):
             if key not in sub._props or sub._props[key].parent is self:
                 sub._install_property(key, self._props[key]._copy_for_subclass(), False)
         self._configure_pks()
+
+    def _install_reconstructor(self) -> None:
+        for klass in self.class_.__mro__:
+            for value in klass.__dict__.values():
+                if getattr(value, "__sa_reconstructor__", False):
+                    fn = value
+                    self.class_manager.dispatch._add(
+                        "load", _reconstructor_listener(fn)
+                    )
+                    return
+
+    def add_properties(self, dict_of_properties: dict[str, Any]) -> None:
+        """``add_property()`` for each item."""
+        for key, value in dict_of_properties.items():
+            self.add_property(key, value)
+
+    def primary_mapper(self) -> "Mapper[_O]":
+        """The primary mapper of this class (itself)."""
+        return self
+
+    @property
+    def primary_base_mapper(self) -> "Mapper[Any]":
+        return self.base_mapper
+
+    @property
+    def entity_namespace(self) -> type[_O]:
+        return self.class_
 
     def _configure_polymorphic(self) -> None:
         on = self._polymorphic_on_arg
@@ -731,6 +762,25 @@ class Mapper(InspectionAttr, Generic[_O]):
             self.local_table, "name", None
         )
         return f"Mapper[{self.class_.__name__}({name})]"
+
+
+def _reconstructor_listener(fn: Any) -> Any:
+    from ..event.base import _Listener
+
+    def call(target: Any, context: Any) -> None:
+        fn(target)
+
+    return _Listener(call, call, False, False, False)
+
+
+def reconstructor(fn: Any) -> Any:
+    """Mark a method to run when an instance is loaded from a row.
+
+    As ``sqlalchemy.orm.reconstructor``: ``__init__`` is not called on load,
+    so set up non-mapped state here.
+    """
+    fn.__sa_reconstructor__ = True
+    return fn
 
 
 def _columns_of(value: Any) -> list[Any]:

@@ -75,6 +75,7 @@ class Session:
         autocommit: bool = False,
         join_transaction_mode: JoinTransactionMode = "conditional_savepoint",
         close_resets_only: Any = True,
+        execution_options: Any = None,
     ) -> None:
         if join_transaction_mode and join_transaction_mode not in (
             "conditional_savepoint",
@@ -102,6 +103,7 @@ class Session:
         self.twophase = twophase
         self.join_transaction_mode = join_transaction_mode
         self._query_cls = query_cls
+        self.execution_options = dict(execution_options or {})
         self._close_state = ACTIVE
         self._legacy_autocommit = bool(autocommit)
         if autocommit:
@@ -306,8 +308,9 @@ class Session:
         while trans is not None:
             parent = trans._parent
             if trans._state is not CLOSED:
-                if trans._state is ACTIVE and trans._connections:
-                    trans._rollback_connections()
+                # close() ends only what the Session owns: its own connections
+                # roll back as they close, a joined external transaction is
+                # left to its owner (as SQLAlchemy's close())
                 trans.close(invalidate)
             trans = parent
         self._transaction = None
@@ -460,6 +463,15 @@ class Session:
         """``add()`` each instance."""
         for instance in instances:
             self.add(instance)
+
+    def delete_all(self, instances: Iterable[object]) -> None:
+        """``delete()`` each instance (SQLAlchemy 2.1)."""
+        for instance in instances:
+            self.delete(instance)
+
+    def merge_all(self, instances: Iterable[Any], *, load: bool = True) -> list[Any]:
+        """``merge()`` each instance, returning the merged objects (2.1)."""
+        return [self.merge(instance, load=load) for instance in instances]
 
     def _save_or_update_state(self, state: InstanceState[Any], obj: Any) -> None:
         if state.key is None:
@@ -868,6 +880,16 @@ class sessionmaker:
         """Change this factory's arguments (``sessionmaker.configure``)."""
         self.kw.update(new_kw)
 
+    @staticmethod
+    def object_session(instance: object) -> Optional["Session"]:
+        return object_session(instance)
+
+    @staticmethod
+    def identity_key(*args: Any, **kw: Any) -> Any:
+        from .util import identity_key
+
+        return identity_key(*args, **kw)
+
     def __repr__(self) -> str:
         return "{}(class_={!r}, {})".format(
             type(self).__name__,
@@ -893,6 +915,13 @@ class _SessionMakerBegin:
             self.trans.__exit__(type_, value, tb)
         finally:
             self.session.close()
+
+
+def create_session(bind: Any = None, **kwargs: Any) -> Session:
+    """A Session with autoflush and expire_on_commit off (``create_session``)."""
+    kwargs.setdefault("autoflush", False)
+    kwargs.setdefault("expire_on_commit", False)
+    return Session(bind=bind, **kwargs)
 
 
 def close_all_sessions() -> None:

@@ -86,6 +86,20 @@ class SessionTransaction(_StateChange):
         return self._parent
 
     @property
+    def connections(self) -> dict[Any, Any]:
+        return dict(self._connections)
+
+    @property
+    def bound_connection(self) -> Any:
+        for conn, *_ in self._connections.values():
+            return conn
+        return None
+
+    def prepare(self) -> None:
+        """Flush (two-phase PREPARE is not supported by quicksilver yet)."""
+        self.session._flush_for_commit()
+
+    @property
     def is_active(self) -> bool:
         return self._state is ACTIVE
 

@@ -225,6 +225,27 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
     def _pending_mutations(self) -> Dict[str, Any]:
         return {}
 
+    def get_impl(self, key: str) -> Any:
+        return self.manager.impls[key]
+
+    def get_history(self, key: str, passive: Any = PASSIVE_OFF) -> History:
+        return self.manager.impls[key].get_history(self, passive)  # type: ignore[no-any-return]
+
+    @property
+    def parents(self) -> Dict[Any, Any]:
+        return {}
+
+    load_path: Any = ()
+    runid: Any = None
+    is_aliased_class = False
+    is_mapper = False
+    is_property = False
+    is_attribute = False
+    is_selectable = False
+    is_clause_element = False
+    is_bundle = False
+    extension_type: Any = None
+
     # ------------------------------------------------------------------
     # changes
 

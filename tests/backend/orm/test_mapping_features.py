@@ -109,3 +109,61 @@ def test_bulk_insert_mappings_and_close_all(engine):
     s.commit()
     close_all_sessions()
     assert not s.in_transaction()
+
+
+def test_column_loader_options(session):
+    from quicksilver.orm.strategy_options import defer, load_only, undefer
+
+    session.add(Author(first="o", last="p", bio="b", notes="n"))
+    session.commit()
+    session.expunge_all()
+    a = session.scalars(select(Author).options(load_only(Author.first))).one()
+    assert "first" in a.__dict__ and "last" not in a.__dict__
+    assert a.last == "p"
+    session.expunge_all()
+    a = session.scalars(select(Author).options(undefer(Author.bio))).one()
+    assert a.__dict__["bio"] == "b" and "notes" not in a.__dict__
+    session.expunge_all()
+    a = session.scalars(select(Author).options(defer(Author.last))).one()
+    assert "last" not in a.__dict__ and a.full == "o p"
+    session.expunge_all()
+    a = session.scalars(select(Author).execution_options(populate_existing=True)).one()
+    assert a.first == "o"
+
+
+class Note(Base):
+    __tablename__ = "qm_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(20))
+
+    def __init__(self, body):
+        self.body = body
+        self.cache = "init"
+
+    @__import__("quicksilver.orm", fromlist=["reconstructor"]).reconstructor
+    def on_load(self):
+        self.cache = "loaded"
+
+
+def test_reconstructor(session):
+    session.add(Note("x"))
+    session.commit()
+    session.expunge_all()
+    n = session.scalars(select(Note)).one()
+    assert n.cache == "loaded"
+
+
+def test_delete_all_merge_all_create_session(engine, models):
+    from quicksilver.orm import create_session
+
+    s = create_session(engine)
+    assert s.autoflush is False and s.expire_on_commit is False
+    s.add_all([Author(first="d1", last="x"), Author(first="d2", last="y")])
+    s.commit()
+    objs = s.scalars(select(Author)).all()
+    merged = s.merge_all(objs)
+    assert merged == objs
+    s.delete_all(objs)
+    s.commit()
+    assert s.scalars(select(Author)).all() == []
+    s.close()
