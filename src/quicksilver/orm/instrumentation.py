@@ -173,6 +173,12 @@ class ClassManager:
         cls.__setattr__ = __setattr__  # type: ignore[assignment,method-assign]
         cls.__delattr__ = __delattr__  # type: ignore[assignment,method-assign]
         self._installed_hooks = ["__setattr__", "__delattr__"]
+        if _inherited(cls, "__getstate__", None) in (None, _OBJECT_GETSTATE) and (
+            _inherited(cls, "__setstate__", None) is None
+        ):
+            cls.__getstate__ = _getstate  # type: ignore[attr-defined,method-assign]
+            cls.__setstate__ = _setstate  # type: ignore[attr-defined]
+            self._installed_hooks += ["__getstate__", "__setstate__"]
         self._install_init()
 
     def _install_init(self) -> None:
@@ -293,6 +299,46 @@ class ClassManager:
 
     def __repr__(self) -> str:
         return f"<ClassManager of {self.class_.__name__} at 0x{id(self):x}>"
+
+
+_PICKLED_STATE = "_qs_pickled_state"
+_OBJECT_GETSTATE = getattr(object, "__getstate__", None)
+
+
+def _getstate(self: Any) -> dict[str, Any]:
+    """Pickle a mapped object: its values plus its identity, not its Session.
+
+    As in SQLAlchemy, an unpickled object is detached (or transient); its
+    expired attributes stay unloaded until it is added to a Session.
+    """
+    d = dict(self.__dict__)
+    state = d.pop(STATE_KEY, None)
+    if state is not None:
+        d[_PICKLED_STATE] = (
+            state.key,
+            set(state.expired_attributes),
+            state.modified,
+            dict(state.committed_state) if state.committed_state else None,
+        )
+    return d
+
+
+def _setstate(self: Any, d: dict[str, Any]) -> None:
+    info = d.pop(_PICKLED_STATE, None)
+    self.__dict__.update(d)
+    manager = type(self).__dict__.get(MANAGER_KEY)
+    if manager is None:
+        return
+    state = manager._new_state(self)
+    if info is not None:
+        key, expired, modified, committed = info
+        state.key = key
+        if expired:
+            state.expired_attributes = expired
+        if committed:
+            state.committed_state = committed
+        if modified:
+            state.modified = True
 
 
 def _inherited(cls: type, name: str, default: Any) -> Any:

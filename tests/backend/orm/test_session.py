@@ -417,3 +417,20 @@ def test_invalid_join_transaction_mode(engine):
     with pytest.raises(exc.ArgumentError) as err:
         Session(engine, join_transaction_mode="bogus")
     assert str(err.value) == 'invalid selection for join_transaction_mode: "bogus"'
+
+
+def test_pickle_round_trip(session):
+    import pickle
+
+    u = User(name="pk", nick="n")
+    session.add(u)
+    session.commit()
+    assert u.name == "pk"
+    copy = pickle.loads(pickle.dumps(u))
+    assert inspect(copy).detached and inspect(copy).key == inspect(u).key
+    assert copy.name == "pk"
+    session.expunge(u)
+    merged = session.merge(copy)
+    assert merged.nick == "n"
+    t = pickle.loads(pickle.dumps(User(name="t")))
+    assert inspect(t).transient and t.name == "t"
