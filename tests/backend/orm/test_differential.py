@@ -334,3 +334,54 @@ def test_version_counter_and_closed_transaction(tmp_path):
         warnings.simplefilter("ignore")
         expected = run(_lib("sqlalchemy", tmp_path))
     assert run(_lib("quicksilver", tmp_path)) == expected
+
+
+def scenario_bulk_sync(lib):
+    out = []
+    User = lib.User
+    root = importlib.import_module(lib.name)
+    s = lib.orm.Session(lib.engine)
+    s.add_all([User(name=n, age=i) for i, n in enumerate("abcd")])
+    s.commit()
+    a, b, c, d = s.scalars(lib.select(User).order_by(User.name)).all()
+    s.expire(b)
+    c.nick = "pending"
+    for strategy in ("evaluate", "fetch", "auto", False):
+        r = s.execute(
+            root.update(User).where(User.age >= 1).values(nick=f"n-{strategy}"),
+            execution_options={"synchronize_session": strategy},
+        )
+        out.append(
+            (
+                strategy,
+                r.rowcount,
+                a.__dict__.get("nick"),
+                d.__dict__.get("nick"),
+                sorted(lib.inspect(b).expired_attributes),
+                c.__dict__.get("nick"),
+            )
+        )
+    s.rollback()
+    r = s.execute(
+        root.delete(User).where(User.name == "a"),
+        execution_options={"synchronize_session": "evaluate"},
+    )
+    out += [r.rowcount, _flags(lib, a), a in s]
+    out.append(
+        _err(
+            lambda: s.execute(
+                root.update(User).values(age=1),
+                execution_options={"synchronize_session": "bogus"},
+            )
+        )
+    )
+    s.rollback()
+    s.close()
+    return out
+
+
+def test_bulk_sync_same_as_sqlalchemy(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = scenario_bulk_sync(_lib("sqlalchemy", tmp_path))
+    assert scenario_bulk_sync(_lib("quicksilver", tmp_path)) == expected
