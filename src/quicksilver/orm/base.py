@@ -132,6 +132,17 @@ class MappedSQLExpression(Generic[_T]):
     __slots__ = ()
 
 
+#: True while some mapper awaits configure_mappers(); read on object creation
+#: and statement execution so relationships are configured before first use
+_mappers_pending: list[bool] = [False]
+
+
+def _configure_pending() -> None:
+    from .mapper import configure_mappers
+
+    configure_mappers()
+
+
 # --------------------------------------------------------------------------
 # state getters: the hot path (one dict lookup each)
 

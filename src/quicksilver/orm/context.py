@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc as sa_exc
 from ._sql import sql
-from .base import opt_manager_of_class
+from .base import _configure_pending, _mappers_pending, opt_manager_of_class
 
 if TYPE_CHECKING:
     from .mapper import Mapper
@@ -189,6 +189,8 @@ def execute_orm(
     """Run ``statement`` inside the Session's transaction (``Session.execute``)."""
     if isinstance(statement, str):
         statement = sql("text")(statement)
+    if _mappers_pending[0]:
+        _configure_pending()
     session._check_active()
     entities = analyze(statement)
     mapper = None

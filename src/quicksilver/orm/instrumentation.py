@@ -18,7 +18,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .attributes import _EMPTY_CS, InstrumentedAttribute, ScalarAttributeImpl
-from .base import MANAGER_KEY, NO_VALUE, STATE_KEY
+from .base import MANAGER_KEY, NO_VALUE, STATE_KEY, _configure_pending, _mappers_pending
 from .state import InstanceState, _state_gone
 
 if TYPE_CHECKING:
@@ -196,6 +196,8 @@ class ClassManager:
             return
 
         def __init__(self: Any, *args: Any, **kw: Any) -> None:
+            if _mappers_pending[0]:
+                _configure_pending()
             d = self.__dict__
             if STATE_KEY not in d:
                 manager._new_state(self)
@@ -237,6 +239,8 @@ class ClassManager:
         gone = _state_gone
 
         def __init__(self: Any, **kw: Any) -> None:
+            if _mappers_pending[0]:
+                _configure_pending()
             d = self.__dict__
             state = d.get(STATE_KEY)
             if state is None:

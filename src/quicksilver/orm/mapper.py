@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, Iterator, Optional, Sequence, Ty
 
 from .. import exc as sa_exc
 from ..inspection import _inspects, _self_inspects
+from . import base as _base
 from . import exc as orm_exc
 from .base import NO_VALUE, STATE_KEY, instance_state, opt_manager_of_class
 from .events import MapperEvents, _all_mappers
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 _O = TypeVar("_O")
 _configure_lock = threading.RLock()
-_new_mappers = False
 _mapper_registries: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
@@ -301,8 +301,7 @@ class Mapper(InspectionAttr, Generic[_O]):
 
         MapperEvents._new_mapper(self)
         InstanceEvents._new_mapper(self)
-        global _new_mappers
-        _new_mappers = True
+        _base._mappers_pending[0] = True
         if _registry is not None:
             _registry._add_mapper(self)
 
@@ -498,7 +497,7 @@ class Mapper(InspectionAttr, Generic[_O]):
         return plans
 
     def _check_configure(self) -> None:
-        if _new_mappers:
+        if _base._mappers_pending[0]:
             configure_mappers()
 
     def _post_configure_properties(self) -> None:
@@ -802,11 +801,10 @@ def _class_mapper_of(cls: Any) -> Mapper[Any]:
 
 def configure_mappers() -> None:
     """Finish configuring every mapper (``sqlalchemy.orm.configure_mappers``)."""
-    global _new_mappers
-    if not _new_mappers:
+    if not _base._mappers_pending[0]:
         return
     with _configure_lock:
-        if not _new_mappers:
+        if not _base._mappers_pending[0]:
             return
         before = MapperEvents._class_level.get((Mapper, "before_configured"), [])
         for entry in before:
@@ -814,7 +812,7 @@ def configure_mappers() -> None:
         for mapper in list(_all_mappers):
             if not mapper.configured:
                 mapper._post_configure_properties()
-        _new_mappers = False
+        _base._mappers_pending[0] = False
         after = MapperEvents._class_level.get((Mapper, "after_configured"), [])
         for entry in after:
             entry.call()

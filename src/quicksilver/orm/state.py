@@ -287,7 +287,12 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         impls = self.manager.impls
         for key in impls:
             dict_.pop(key, None)
-        self.expired_attributes = set(impls)
+        # relationships reload through their own lazy loader, so only column
+        # attributes count as expired (as in SQLAlchemy)
+        self.expired_attributes = {
+            k for k, impl in impls.items()
+            if getattr(impl, "accepts_scalar_loader", True)
+        }
         self.committed_state = _EMPTY_CS
         self.modified = False
         self._strong_obj = None

@@ -99,6 +99,10 @@ def flush_session(session: "Session", objects: Optional[Sequence[Any]]) -> None:
     if dispatch.before_flush:
         dispatch.before_flush(session, uow, objects)
 
+    from .base import _configure_pending, _mappers_pending
+
+    if _mappers_pending[0]:
+        _configure_pending()
     deleted = session._deleted
     new_states = list(session._new)
     delete_states = list(deleted)
