@@ -24,6 +24,7 @@ from .elements import (
     TextClause,
     True_,
 )
+from .sqltypes import JSON
 from .type_api import TypeDecorator, TypeEngine, UserDefinedType
 
 _LITERAL_TYPES: tuple[type, ...] = (
@@ -66,6 +67,8 @@ def check_literal(value: Any, type_: Optional[TypeEngine], expr: Any = None) -> 
     convert arbitrary objects themselves.
     """
     if isinstance(value, _LITERAL_TYPES):
+        return
+    if value is JSON.NULL and isinstance(type_, JSON):
         return
     if isinstance(type_, (TypeDecorator, UserDefinedType)):
         return

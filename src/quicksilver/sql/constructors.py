@@ -11,6 +11,7 @@ from .. import exc
 from . import operators as ops
 from .coercions import _unwrap, check_literal, expect_column, expect_where
 from .elements import (
+    _NO_ARG,
     BindParameter,
     BooleanClauseList,
     ColumnClause,
@@ -80,7 +81,7 @@ def column(
 
 def bindparam(
     key: Optional[str],
-    value: Any = None,
+    value: Any = _NO_ARG,
     type_: Any = None,
     unique: bool = False,
     required: Any = None,
@@ -90,9 +91,11 @@ def bindparam(
     isoutparam: bool = False,
     literal_execute: bool = False,
 ) -> BindParameter:
-    """A named bound parameter, filled at execution (``bindparam("name")``)."""
-    if required is None:
-        required = value is None and callable_ is None
+    """A named bound parameter, filled at execution (``bindparam("name")``).
+
+    Required (a value must come with the execution) unless ``value`` or
+    ``callable_`` is given; an explicit ``value=None`` counts as given.
+    """
     if isinstance(key, ColumnClause):
         type_ = type_ if type_ is not None else key.type
         key = key.key

@@ -81,6 +81,14 @@ def _literal_for(expr: ColumnElement, op: Any, obj: Any, type_: Any = None) -> A
     if isinstance(obj, ClauseElement):
         if getattr(obj, "_is_select_base", False):
             return obj.scalar_subquery()  # type: ignore[attr-defined]
+        if (
+            obj.__class__ is BindParameter
+            and obj.type._is_null_type
+            and not expr.type._is_null_type
+        ):
+            # an untyped ``bindparam("x")`` takes the type it is compared to
+            obj = obj._clone()
+            obj.type = expr.type.coerce_compared_value(op, obj.value)
         return obj
     if obj is None:
         return Null()

@@ -76,6 +76,7 @@ class ClauseElement(Visitable):
     _is_textual = False
     _is_from_clause = False
     _is_column_element = False
+    _is_bind_parameter = False
     supports_execution = False
     _propagate_attrs: Any = EMPTY_DICT
     _annotations: Any = EMPTY_DICT
@@ -243,7 +244,8 @@ class ColumnElement(ops.ColumnOperators, ClauseElement):
             type_=type_,
             unique=True,
             expanding=expanding,
-            _key_seed=self.key,
+            # a literal compared to a literal is ``param_2``, as in SQLAlchemy
+            _key_seed=None if self._is_bind_parameter else self.key,
         )
 
     @property
@@ -328,6 +330,18 @@ class ColumnElement(ops.ColumnOperators, ClauseElement):
         return f"<{type(self).__module__}.{type(self).__name__} at {id(self):#x}>"
 
 
+class _NoArg:
+    """The default of ``bindparam(value=...)``: "no value given"."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_ARG"
+
+
+_NO_ARG: Any = _NoArg()
+
+
 class BindParameter(ColumnElement):
     """A bound parameter (mirrors ``sqlalchemy.sql.expression.BindParameter``).
 
@@ -342,7 +356,7 @@ class BindParameter(ColumnElement):
     def __init__(
         self,
         key: Optional[str],
-        value: Any = None,
+        value: Any = _NO_ARG,
         type_: Any = None,
         unique: bool = False,
         required: Any = None,
@@ -357,11 +371,11 @@ class BindParameter(ColumnElement):
         _is_crud: bool = False,
     ) -> None:
         if required is None:
-            required = (
-                value is None and callable_ is None and _compared_to_operator is None
-            )
-            if value is None and key is not None and not unique:
-                required = callable_ is None
+            # as SQLAlchemy: required only when no value was given at all;
+            # an explicit ``None`` is a value (``literal(None)``)
+            required = value is _NO_ARG and callable_ is None
+        if value is _NO_ARG:
+            value = None
         self._orig_key = key if key is not None else (_key_seed or "param")
         if key is None:
             self.key = _anonymous_label.make(id(self), _key_seed or "param")

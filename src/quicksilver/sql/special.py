@@ -35,7 +35,18 @@ class Cast(ColumnElement):
         from .coercions import expect_column_or_literal
 
         self.type = to_instance(type_)
-        self.clause = expect_column_or_literal(expression, self.type)
+        bind_type = self.type
+        if not hasattr(expression, "__clause_element__") and not isinstance(
+            expression, ClauseElement
+        ):
+            # CAST converts: a literal of another Python type keeps its own
+            # type so the bind type check accepts it (``cast(5, String)``)
+            from .sqltypes import _resolve_value_to_type
+
+            own = _resolve_value_to_type(expression)
+            if not own._is_null_type and not isinstance(own, self.type._type_affinity):
+                bind_type = own
+        self.clause = expect_column_or_literal(expression, bind_type)
         self.typeclause = TypeClause(self.type)
 
     def get_children(self, **kw: Any) -> Iterable[Any]:
@@ -304,27 +315,46 @@ def _as_list(value: Any, conv: Any) -> list[Any]:
 
 
 def _json_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
-    from .sqltypes import JSON
+    from .sqltypes import JSONPathType
 
     if isinstance(index, ColumnElement):
         right = index
     elif isinstance(index, (tuple, list)):
+        # the path stays the bind's value; each dialect's JSONPathType bind
+        # processor formats it, so a cached statement takes new paths
         right = BindParameter(
-            None, list(index), type_=JSON(), unique=True, _key_seed=expr.key
+            None, tuple(index), type_=JSONPathType(), unique=True, _key_seed=expr.key
         )
         return _JSONPathElement(expr, right)
     else:
-        from .sqltypes import Integer, String
+        from .sqltypes import JSONIntIndexType, JSONStrIndexType
 
         right = BindParameter(
             None,
             index,
-            type_=Integer() if isinstance(index, int) else String(),
+            type_=JSONIntIndexType() if isinstance(index, int) else JSONStrIndexType(),
             unique=True,
             _key_seed=expr.key,
             _compared_to_operator=ops.json_getitem_op,
         )
     return BinaryExpression(expr, right, ops.json_getitem_op, type_=expr.type)
+
+
+def _json_as(expr: Any, type_: Any) -> ColumnElement:
+    """``expr`` (a JSON index) read as a SQL scalar of ``type_``."""
+    if not isinstance(expr, BinaryExpression) or expr.operator not in (
+        ops.json_getitem_op,
+        ops.json_path_getitem_op,
+    ):
+        raise exc.InvalidRequestError(
+            "The JSON cast operator JSON.as_<type>() only works with a JSON index "
+            "expression e.g. col['q'].as_<type>()"
+        )
+    # the modifier (part of the cache key) tells compilers to extract a
+    # scalar and CAST it to the expression's type
+    return BinaryExpression(
+        expr.left, expr.right, expr.operator, type_=type_, modifiers={"json_as": True}
+    )
 
 
 class _JSONPathElement(BinaryExpression):

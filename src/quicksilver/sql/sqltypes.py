@@ -17,7 +17,7 @@ import enum
 import json
 import operator
 import uuid
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, ClassVar, Optional, Sequence
 
 from .. import exc
 from . import operators as ops
@@ -149,6 +149,12 @@ class Numeric(_NumericCommon):
     __visit_name__ = "numeric"
     _affinity_root = True
     _default_decimal_return_scale = 10
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
+        """An ``int`` next to a Numeric binds as Integer, as in SQLAlchemy."""
+        if value.__class__ is int:
+            return Integer()
+        return self
 
     def __init__(
         self,
@@ -345,6 +351,16 @@ def _class_check(
 
 
 class _DateAffinity(_Checked):
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
+        """``ts + timedelta`` binds an Interval, ``iv + datetime`` a DateTime."""
+        if op is ops.add or op is ops.sub:
+            own = _resolve_value_to_type(value)
+            if isinstance(own, _DateAffinity) and not isinstance(
+                own, self._type_affinity
+            ):
+                return own
+        return self
+
     def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
         if (
             op is ops.sub
@@ -637,6 +653,8 @@ class JSON(Indexable, TypeEngine):
 
     __visit_name__ = "JSON"
     _affinity_root = True
+    #: always the JSON value ``null``, even with ``none_as_null=True``
+    NULL: ClassVar[Any]
 
     def __init__(self, none_as_null: bool = False) -> None:
         self.none_as_null = none_as_null
@@ -663,6 +681,35 @@ class JSON(Indexable, TypeEngine):
 
             return _json_getitem(self.expr, index)
 
+        def as_string(self) -> Any:
+            """The indexed value as a SQL string (``CAST(... AS VARCHAR)``)."""
+            return self._as(String())
+
+        def as_integer(self) -> Any:
+            """The indexed value as a SQL integer."""
+            return self._as(Integer())
+
+        def as_float(self) -> Any:
+            """The indexed value as a SQL float."""
+            return self._as(Float())
+
+        def as_numeric(self, precision: int, scale: int, asdecimal: bool = True) -> Any:
+            """The indexed value as a SQL ``NUMERIC(precision, scale)``."""
+            return self._as(Numeric(precision, scale, asdecimal=asdecimal))
+
+        def as_boolean(self) -> Any:
+            """The indexed value as a SQL boolean."""
+            return self._as(Boolean())
+
+        def as_json(self) -> Any:
+            """The indexed value as JSON (what plain indexing gives)."""
+            return self.expr
+
+        def _as(self, type_: TypeEngine) -> Any:
+            from .special import _json_as
+
+            return _json_as(self.expr, type_)
+
     comparator_factory = Comparator
 
     def _serializer(self, dialect: Any) -> Callable[[Any], str]:
@@ -675,6 +722,8 @@ class JSON(Indexable, TypeEngine):
         def process(value: Any) -> Any:
             if value is None:
                 return None if none_as_null else dumps(None)
+            if value is _JSON_NULL:
+                return dumps(None)
             return dumps(value)
 
         return process
@@ -694,6 +743,49 @@ class JSON(Indexable, TypeEngine):
     def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
         dumps = self._serializer(dialect)
         return lambda value: _quote_string(dumps(value))
+
+
+class _JSONNull:
+    """``JSON.NULL``: the JSON value ``null`` (SQL NULL is ``null()``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "symbol('JSON_NULL')"
+
+    def __reduce__(self) -> str:
+        return "_JSON_NULL"
+
+
+_JSON_NULL = _JSONNull()
+JSON.NULL = _JSON_NULL
+
+
+def _evaluates_json_none(type_: TypeEngine) -> bool:
+    """Whether a Python ``None`` bound with ``type_`` means JSON ``null``."""
+    return isinstance(type_, JSON) and bool(type_.should_evaluate_none)
+
+
+class JSONIntIndexType(Integer):
+    """The type of an integer JSON index (``col[0]``); mirrors
+    ``JSON.JSONIntIndexType``."""
+
+
+class JSONStrIndexType(String):
+    """The type of a string JSON index (``col["key"]``), cast as ``TEXT`` on
+    PostgreSQL; mirrors ``JSON.JSONStrIndexType``."""
+
+
+class JSONPathType(TypeEngine):
+    """The type of a JSON path index (``col[("a", 1)]``); dialects turn the
+    tuple into their path syntax.  Mirrors ``JSON.JSONPathType``."""
+
+    __visit_name__ = "json_path"
+
+
+JSON.JSONIntIndexType = JSONIntIndexType  # type: ignore[attr-defined]
+JSON.JSONStrIndexType = JSONStrIndexType  # type: ignore[attr-defined]
+JSON.JSONPathType = JSONPathType  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- UUID

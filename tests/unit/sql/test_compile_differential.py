@@ -207,3 +207,19 @@ def test_params_match_sqlalchemy(name: str) -> None:
     got = _stmts(_QS)[name].compile()
     exp = {k: v for k, v in expected.params.items()}
     assert got.params == exp
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_psycopg_bind_casts_match_sqlalchemy(name: str) -> None:
+    """psycopg 3 binds server-side: typed binds carry ``::TYPE`` casts."""
+    expected = _stmts(_SA)[name].compile(dialect=sa_pg.psycopg.dialect())
+    got = _stmts(_QS)[name].compile(dialect=pg_dialect(render_bind_cast=True))
+    assert got.string == expected.string
+    exp_pc = _stmts(_SA)[name].compile(
+        dialect=sa_pg.psycopg.dialect(), compile_kwargs={"render_postcompile": True}
+    )
+    got_pc = _stmts(_QS)[name].compile(
+        dialect=pg_dialect(render_bind_cast=True),
+        compile_kwargs={"render_postcompile": True},
+    )
+    assert got_pc.string == exp_pc.string

@@ -23,6 +23,8 @@ from ...sql.compiler import (
 )
 from ...sql.compiler.preparer import RESERVED_WORDS
 from ...sql.ddl import _CreateDropBase
+from ...sql.type_api import TypeDecorator, UserDefinedType
+from .types import CITEXT, INTERVAL
 from .types import colspecs as colspecs
 
 __all__ = [
@@ -40,9 +42,47 @@ class PGIdentifierPreparer(IdentifierPreparer):
     reserved_words = RESERVED_WORDS
 
 
+def _renders_bind_casts(dialect: Any) -> bool:
+    """Whether ``dialect`` wants ``::TYPE`` after typed binds.
+
+    A dialect says so with ``render_bind_cast = True`` (SQLAlchemy spells it
+    ``bind_typing = BindTyping.RENDER_CASTS``); without the attribute,
+    psycopg 3 - which binds server-side and sends strings, JSON and dates
+    as "unknown" - is assumed to want them.
+    """
+    flag = getattr(dialect, "render_bind_cast", None)
+    if flag is None:
+        return getattr(dialect, "driver", None) == "psycopg"
+    return bool(flag)
+
+
 class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
     """PostgreSQL SQL: ILIKE, ``~``, FOR UPDATE options, DISTINCT ON, ``[i]``,
-    ``->``."""
+    ``->``, and bind casts (``%(x)s::INTEGER``) for server-side binding."""
+
+    def __init__(self, dialect: Any, statement: Any, **kw: Any) -> None:
+        self._render_bind_casts = _renders_bind_casts(dialect)
+        self._cast_memo: dict[Any, str] = {}
+        super().__init__(dialect, statement, **kw)
+
+    def bind_cast_suffix(self, type_: Any) -> str:
+        """``::TYPE`` for types the driver cannot (or may wrongly) type.
+
+        The same choice as SQLAlchemy's psycopg / asyncpg dialects: psycopg
+        types numbers, booleans and bytes itself, so they go uncast;
+        asyncpg (``driver == "asyncpg"``) casts those too.
+        """
+        try:
+            return self._cast_memo[type_]
+        except (KeyError, TypeError):
+            pass
+        text = _bind_cast(self, type_)
+        suffix = "::" + text if text else ""
+        try:
+            self._cast_memo[type_] = suffix
+        except TypeError:  # pragma: no cover - unhashable type object
+            pass
+        return suffix
 
     def _ilike_binary(self, binary: Any, op: Any, **kw: Any) -> str:
         escape = binary.modifiers.get("escape")
@@ -61,24 +101,19 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
         return f"{self.process(binary.left, **kw)}[{self.process(binary.right, **kw)}]"
 
     def _json_getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
-        if op is ops.json_getitem_op and binary.left.type.__visit_name__ == "JSONB":
+        path = op is ops.json_path_getitem_op
+        left = self.process(binary.left, **kw)
+        right = self.process(binary.right, **kw)
+        if binary.modifiers.get("json_as"):
+            type_name = self.dialect.type_compiler_instance.process(binary.type)
+            word = " #>> " if path else " ->> "
+            return f"CAST({left}{word}{right} AS {type_name})"
+        if binary.modifiers.get("astext"):
+            return left + (" #>> " if path else " ->> ") + right
+        if not path and binary.left.type.__visit_name__ == "JSONB":
             # JSONB subscripting (PostgreSQL 14+), as SQLAlchemy 2.1 renders it
-            left = self.process(binary.left, **kw)
-            return f"{left}[{self.process(binary.right, **kw)}]"
-        word = " #> " if op is ops.json_path_getitem_op else " -> "
-        right = binary.right
-        if op is ops.json_path_getitem_op:
-            from ...sql.elements import BindParameter
-
-            if isinstance(right, BindParameter):
-                right = BindParameter(
-                    None,
-                    [str(v) for v in right.value],
-                    type_=sqltypes.ARRAY(sqltypes.String()),
-                    unique=True,
-                    _key_seed=right._orig_key,
-                )
-        return self.process(binary.left, **kw) + word + self.process(right, **kw)
+            return f"{left}[{right}]"
+        return left + (" #> " if path else " -> ") + right
 
     def get_select_precolumns(self, select: Any, **kw: Any) -> str:
         if select._distinct_on:
@@ -151,6 +186,61 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
 
     def bindparam_string(self, name: str, expanding: bool = False, **kw: Any) -> str:
         return super().bindparam_string(name, expanding=expanding, **kw)
+
+
+def _bind_cast(compiler: PGCompiler, type_: Any) -> str:
+    """The SQL type name a bind of ``type_`` is cast to, or ``""``."""
+    dialect = compiler.dialect
+    t = type_
+    while isinstance(t, TypeDecorator):
+        t = t.load_dialect_impl(dialect)
+    if t._is_null_type or isinstance(t, (UserDefinedType, sqltypes.TupleType)):
+        return ""
+    impl = t.dialect_impl(dialect)
+    if getattr(impl, "_no_bind_cast", False):
+        return ""
+    asyncpg = getattr(dialect, "driver", None) == "asyncpg"
+    tc = dialect.type_compiler_instance
+    if isinstance(impl, sqltypes.JSONStrIndexType):
+        return "TEXT"
+    if isinstance(impl, sqltypes.JSONIntIndexType):
+        return "INT"
+    if isinstance(impl, sqltypes.Integer):
+        if isinstance(impl, sqltypes.BigInteger):
+            return "BIGINT"
+        if isinstance(impl, sqltypes.SmallInteger):
+            return "SMALLINT"
+        return "INTEGER"
+    if isinstance(impl, sqltypes.Enum):
+        if asyncpg and impl.native_enum and impl.name:
+            return str(tc.process(impl))
+        return ""
+    if isinstance(impl, CITEXT):
+        return ""
+    if isinstance(impl, sqltypes.String):
+        return "VARCHAR"
+    if isinstance(
+        impl,
+        (
+            sqltypes.JSON,
+            sqltypes.ARRAY,
+            sqltypes.Date,
+            sqltypes.DateTime,
+            sqltypes.Time,
+            sqltypes.Uuid,
+            INTERVAL,
+        ),
+    ):
+        return str(tc.process(impl))
+    if not asyncpg:
+        return ""
+    if isinstance(impl, sqltypes.Float):
+        return "FLOAT"
+    if isinstance(impl, (sqltypes.Numeric, sqltypes.Boolean, sqltypes.Interval)):
+        return str(tc.process(impl))
+    if isinstance(impl, sqltypes.LargeBinary):
+        return "BYTEA"
+    return ""
 
 
 class CreateEnumType(_CreateDropBase):

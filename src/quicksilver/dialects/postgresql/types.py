@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ... import exc
+from ...sql import operators as ops
 from ...sql import sqltypes
+from ...sql.elements import BinaryExpression, ClauseElement
 from ...sql.type_api import Processor
 
 __all__ = [
@@ -55,16 +58,90 @@ class ARRAY(sqltypes.ARRAY):
 
 
 class JSON(sqltypes.JSON):
-    """PostgreSQL JSON; psycopg parses results itself."""
+    """PostgreSQL JSON; psycopg parses results itself.  Adds ``.astext``
+    (``->>``) to index expressions."""
+
+    class Comparator(sqltypes.JSON.Comparator):
+        """``col["k"].astext`` reads the element as text (``->>`` / ``#>>``)."""
+
+        __slots__ = ()
+
+        @property
+        def astext(self) -> Any:
+            expr = self.expr
+            if getattr(expr, "operator", None) not in (
+                ops.json_getitem_op,
+                ops.json_path_getitem_op,
+            ):
+                raise exc.InvalidRequestError(
+                    ".astext is only available on a JSON index expression "
+                    "(col['key'].astext)"
+                )
+            return BinaryExpression(
+                expr.left,
+                expr.right,
+                expr.operator,
+                type_=sqltypes.Text(),
+                modifiers={"astext": True},
+            )
+
+    comparator_factory = Comparator
 
     def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
         return None
 
 
 class JSONB(JSON):
-    """PostgreSQL JSONB."""
+    """PostgreSQL JSONB: ``@>``, ``<@``, ``?``, ``?&``, ``?|`` operators."""
 
     __visit_name__ = "JSONB"
+
+    class Comparator(JSON.Comparator):
+        """JSONB containment and key tests (mirrors ``JSONB.Comparator``)."""
+
+        __slots__ = ()
+
+        def _op(self, opstring: str, other: Any, type_: Any) -> Any:
+            op = ops.custom_op(opstring, precedence=5, is_comparison=True)
+            if hasattr(other, "__clause_element__"):
+                other = other.__clause_element__()
+            if isinstance(other, ClauseElement):
+                right = other
+            else:
+                right = self.expr._bind_param(op, other, type_=type_)
+            return BinaryExpression(self.expr, right, op, type_=sqltypes.Boolean())
+
+        def contains(self, other: Any, **kw: Any) -> Any:
+            """``col @> other``: the document contains ``other``."""
+            return self._op("@>", other, self.expr.type)
+
+        def contained_by(self, other: Any) -> Any:
+            """``col <@ other``."""
+            return self._op("<@", other, self.expr.type)
+
+        def has_key(self, other: Any) -> Any:
+            """``col ? key``."""
+            return self._op("?", other, sqltypes.Text())
+
+        def has_all(self, other: Any) -> Any:
+            """``col ?& array``: every key is present."""
+            return self._op("?&", other, ARRAY(sqltypes.Text()))
+
+        def has_any(self, other: Any) -> Any:
+            """``col ?| array``: some key is present."""
+            return self._op("?|", other, ARRAY(sqltypes.Text()))
+
+    comparator_factory = Comparator
+
+
+class _PGJSONPath(sqltypes.JSONPathType):
+    """A JSON path tuple bound as ``text[]`` for ``#>`` / ``#>>``."""
+
+    def bind_processor(self, dialect: Any) -> Optional[Processor]:
+        def process(value: Any) -> Any:
+            return [str(v) for v in value]
+
+        return process
 
 
 class BYTEA(sqltypes.LargeBinary):
@@ -137,6 +214,7 @@ class PGUuid(sqltypes.Uuid):
 
 
 colspecs: dict[type, type] = {
+    sqltypes.JSONPathType: _PGJSONPath,
     sqltypes.JSON: JSON,
     sqltypes.ARRAY: ARRAY,
     sqltypes.Enum: ENUM,

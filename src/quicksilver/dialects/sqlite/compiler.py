@@ -93,28 +93,13 @@ class SQLiteCompiler(OnConflictCompilerMixin, SQLCompiler):
         )
 
     def _json_getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
-        right = binary.right
-        path = self._json_path(right)
+        # the index bind's SQLite type (colspecs) formats it as a ``$`` path
         left = self.process(binary.left, **kw)
-        return f"JSON_QUOTE(JSON_EXTRACT({left}, {self.process(path, **kw)}))"
-
-    def _json_path(self, right: Any) -> Any:
-        from ...sql.elements import BindParameter
-
-        if isinstance(right, BindParameter):
-            v = right.value
-            items = v if isinstance(v, list) else [v]
-            path = "$" + "".join(
-                f"[{i}]" if isinstance(i, int) else f'."{i}"' for i in items
-            )
-            return BindParameter(
-                None,
-                path,
-                type_=sqltypes.String(),
-                unique=True,
-                _key_seed=right._orig_key,
-            )
-        return right
+        extract = f"JSON_EXTRACT({left}, {self.process(binary.right, **kw)})"
+        if binary.modifiers.get("json_as"):
+            type_name = self.dialect.type_compiler_instance.process(binary.type)
+            return f"CAST({extract} AS {type_name})"
+        return f"JSON_QUOTE({extract})"
 
     def visit_is_distinct_from_binary(self, binary: Any, **kw: Any) -> str:
         return (
@@ -463,7 +448,32 @@ class SQLiteJSON(sqltypes.JSON):
         return process
 
 
+class _SQLiteJSONIndex(sqltypes.TypeEngine):
+    """A JSON index bound as a SQLite path: ``$."key"`` or ``$[0]``."""
+
+    def bind_processor(self, dialect: Any) -> Optional[Processor]:
+        return _json_path_text
+
+
+class _SQLiteJSONPath(sqltypes.TypeEngine):
+    """A JSON path tuple bound as a SQLite path: ``$."a"[1]``."""
+
+    def bind_processor(self, dialect: Any) -> Optional[Processor]:
+        return _json_path_text
+
+
+def _json_path_text(value: Any) -> str:
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    return "$" + "".join(
+        f"[{i}]" if isinstance(i, int) else '."' + str(i).replace('"', '\\"') + '"'
+        for i in items
+    )
+
+
 colspecs: dict[type, type] = {
+    sqltypes.JSONIntIndexType: _SQLiteJSONIndex,
+    sqltypes.JSONStrIndexType: _SQLiteJSONIndex,
+    sqltypes.JSONPathType: _SQLiteJSONPath,
     sqltypes.DateTime: SQLiteDateTime,
     sqltypes.Date: SQLiteDate,
     sqltypes.Time: SQLiteTime,

@@ -16,6 +16,7 @@ import re
 from typing import Any, NamedTuple, Optional
 
 from ... import exc
+from ..sqltypes import _JSON_NULL, _evaluates_json_none
 
 _MARKER = re.compile("\x01(~?)([^\x02]*)\x02")
 _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\S+?)(~~.+?~~)?\]")
@@ -112,9 +113,11 @@ class BindCompiledMixin(Compiled):
     """Parameter bookkeeping shared by statement compilers."""
 
     _bind_infos: list[_BindInfo]
+    _json_none_names: tuple[str, ...] = ()
     binds: dict[str, Any]
     bind_names: dict[Any, str]
     _expanding_empty: dict[str, str]
+    _expanding_casts: dict[str, str]
 
     def _build_bind_infos(self) -> None:
         index: dict[int, int] = {}
@@ -123,15 +126,19 @@ class BindCompiledMixin(Compiled):
                 index.setdefault(id(b), i)
         infos = []
         seen: set[str] = set()
+        json_none: list[str] = []
         for bind, name in self.bind_names.items():
             if name in seen and not bind.required:
                 continue
             seen.add(name)
+            if _evaluates_json_none(bind.type):
+                json_none.append(name)
             lookup = None if _is_anon(bind) else bind.key
             infos.append(
                 _BindInfo(bind, name, lookup, index.get(id(bind)), bind.required)
             )
         self._bind_infos = infos
+        self._json_none_names = tuple(json_none)
 
     def construct_params(
         self,
@@ -169,6 +176,13 @@ class BindCompiledMixin(Compiled):
                     f"A value is required for bind parameter {bind.key!r}", code="cd3x"
                 )
             out[name] = bind.effective_value
+        if self._json_none_names and _check:
+            # a Python None for JSON (none_as_null=False) is the JSON value
+            # null; the sentinel reaches the bind processor, which a None
+            # would not (the engine skips processors for None)
+            for name in self._json_none_names:
+                if name in out and out[name] is None:
+                    out[name] = _JSON_NULL
         return out
 
     @property
@@ -258,10 +272,10 @@ class BindCompiledMixin(Compiled):
         new_params = dict(params)
         style = self.dialect.paramstyle
         positional = self.positiontup is not None
-        expanded: dict[str, list[str]] = {}
+        # local, never stored on self: a cached Compiled is shared by threads
+        rows_map: dict[str, list[list[str]]] = {}
         for name in self._expanding_names:
             values = new_params.pop(name, None) or []
-            names: list[str] = []
             rows: list[list[str]] = []
             for i, v in enumerate(values, 1):
                 if isinstance(v, (tuple, list)) and self._expanding_tuple.get(name):
@@ -271,16 +285,13 @@ class BindCompiledMixin(Compiled):
                         new_params[n] = item
                         row.append(n)
                     rows.append(row)
-                    names.extend(row)
                 else:
                     n = f"{name}_{i}"
                     new_params[n] = v
                     rows.append([n])
-                    names.append(n)
-            expanded[name] = names
-            self._expanded_rows = getattr(self, "_expanded_rows", {})
-            self._expanded_rows[name] = rows
-        rows_map = self._expanded_rows if expanded else {}
+            rows_map[name] = rows
+
+        casts = getattr(self, "_expanding_casts", None) or {}
 
         def render_rows(name: str, fmt: Any) -> str:
             rows = rows_map.get(name) or []
@@ -290,7 +301,8 @@ class BindCompiledMixin(Compiled):
                 return ", ".join(
                     "(" + ", ".join(fmt(n) for n in row) + ")" for row in rows
                 )
-            return ", ".join(fmt(row[0]) for row in rows)
+            cast = casts.get(name, "")
+            return ", ".join(fmt(row[0]) + cast for row in rows)
 
         if not positional:
             if style == "pyformat":

@@ -82,6 +82,8 @@ class SQLCompiler(CrudMixin, BindCompiledMixin):
     ``SQLCompiler``)."""
 
     ansi_bind_rules = False
+    #: render ``::TYPE`` after typed binds (see ``bind_cast_suffix``)
+    _render_bind_casts = False
 
     def __init__(
         self,
@@ -120,6 +122,7 @@ class SQLCompiler(CrudMixin, BindCompiledMixin):
         self._expanding_names: list[str] = []
         self._expanding_empty: dict[str, str] = {}
         self._expanding_tuple: dict[str, bool] = {}
+        self._expanding_casts: dict[str, str] = {}
         self._has_expanding = False
         self._pct = "%%" if self.paramstyle in ("pyformat", "format") else "%"
         self._native_boolean = getattr(dialect, "supports_native_boolean", True)
@@ -294,9 +297,26 @@ class SQLCompiler(CrudMixin, BindCompiledMixin):
             if name not in self._expanding_empty:
                 self._expanding_names.append(name)
                 self._expanding_empty[name] = self._empty_set_expr(bindparam.type)
-                self._expanding_tuple[name] = self._is_tuple_type(bindparam.type)
+                is_tuple = self._is_tuple_type(bindparam.type)
+                self._expanding_tuple[name] = is_tuple
+                if self._render_bind_casts and not is_tuple:
+                    cast = self.bind_cast_suffix(bindparam.type)
+                    if cast:
+                        self._expanding_casts[name] = cast
             return self.bindparam_string(name, expanding=True)
+        if self._render_bind_casts:
+            return self.bindparam_string(name) + self.bind_cast_suffix(bindparam.type)
         return self.bindparam_string(name)
+
+    def bind_cast_suffix(self, type_: Any) -> str:
+        """``::TYPE`` written after a bound parameter, or ``""``.
+
+        Only compilers whose driver binds server-side (PostgreSQL with
+        psycopg 3 / asyncpg) set ``_render_bind_casts``; they override this
+        to say which types need the server told (SQLAlchemy's
+        ``render_bind_cast``).
+        """
+        return ""
 
     def _is_tuple_type(self, type_: Any) -> bool:
         from ..sqltypes import TupleType
