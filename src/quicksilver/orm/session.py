@@ -528,6 +528,8 @@ class Session:
                     "the make_transient() "
                     "function to send this object back to the transient state."
                 )
+        # add() of an object marked for deletion takes the mark back
+        self._deleted.pop(state, None)
         to_attach = self._before_attach(state, obj)
         existing = self.identity_map.fast_get_state(state.key)  # type: ignore[arg-type]
         if existing is not None and existing is not state and existing() is not None:

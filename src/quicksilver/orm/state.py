@@ -313,7 +313,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
             expired = self.expired_attributes = set(expired)
         for key in keys:
             if key not in impls:
-                continue
+                raise KeyError(key)  # as SQLAlchemy: not a mapped attribute
             dict_.pop(key, None)
             expired.add(key)
             if key in cs:

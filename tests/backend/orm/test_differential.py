@@ -385,3 +385,49 @@ def test_bulk_sync_same_as_sqlalchemy(tmp_path):
         warnings.simplefilter("ignore")
         expected = scenario_bulk_sync(_lib("sqlalchemy", tmp_path))
     assert scenario_bulk_sync(_lib("quicksilver", tmp_path)) == expected
+
+
+def scenario_misc(lib):
+    out = []
+    User = lib.User
+    s = lib.orm.Session(lib.engine)
+    u = User(name="m1")
+    s.add(u)
+    s.commit()
+    s.delete(u)
+    s.add(u)  # takes the deletion back
+    out.append((len(s.deleted), u in s))
+    s.flush()
+    out.append(_flags(lib, u))
+    uid = u.id
+    s.expunge(u)
+    out.append((_flags(lib, u), s.get(User, uid) is u))
+    out.append(_err(lambda: s.add(u)))
+    s.rollback()
+    w = User(id=50, name="w")
+    s.add(w)
+    s.flush()
+    w.id = 51
+    s.flush()
+    out.append((lib.inspect(w).key[1], s.get(User, 51) is w, s.get(User, 50)))
+    s.expire(w, ["name"])
+    out.append(sorted(lib.inspect(w).expired_attributes))
+    out.append(_err(lambda: s.expire(w, ["nope"])))
+    x = User(name="x", nick=None)
+    s.add(x)
+    s.flush()
+    out.append(("nick" in x.__dict__, x.nick))
+    s.commit()
+    y = s.get(User, x.id)
+    y.nick = "q"
+    s.expunge_all()
+    out.append(lib.inspect(y).modified)
+    s.close()
+    return out
+
+
+def test_misc_same_as_sqlalchemy(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = scenario_misc(_lib("sqlalchemy", tmp_path))
+    assert scenario_misc(_lib("quicksilver", tmp_path)) == expected
