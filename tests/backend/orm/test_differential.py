@@ -431,3 +431,69 @@ def test_misc_same_as_sqlalchemy(tmp_path):
         warnings.simplefilter("ignore")
         expected = scenario_misc(_lib("sqlalchemy", tmp_path))
     assert scenario_misc(_lib("quicksilver", tmp_path)) == expected
+
+
+def scenario_flush_events(lib):
+    out = []
+    event = importlib.import_module(lib.name + ".event")
+    orm = lib.orm
+
+    class EBase(orm.DeclarativeBase):
+        pass
+
+    class E(EBase):
+        __tablename__ = "d_events"
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        name: orm.Mapped[Optional[str]] = orm.mapped_column(lib.String(20))
+        n: orm.Mapped[int] = orm.mapped_column(default=0)
+
+    if lib.name == "sqlalchemy":
+        EBase.metadata.create_all(lib.engine)
+    else:
+        create_tables(lib.engine, EBase.metadata)
+    s = orm.Session(lib.engine)
+
+    def bf(sess, ctx, inst):
+        out.append(("bf", len(sess.new), len(sess.dirty)))
+        for o in list(sess.new):
+            if o.name == "spawn":
+                sess.add(E(name="child"))
+
+    event.listen(s, "before_flush", bf)
+    event.listen(
+        s,
+        "after_flush",
+        lambda sess, ctx: out.append(
+            ("af", len(sess.new), len(sess.dirty), len(sess.deleted))
+        ),
+    )
+    event.listen(
+        s,
+        "after_flush_postexec",
+        lambda sess, ctx: out.append(("afp", len(sess.new), len(sess.dirty))),
+    )
+    event.listen(E, "before_update", lambda m, c, t: out.append(("bu", t.name)))
+
+    def bi(m, c, t):
+        t.n = 42
+        out.append(("bi", t.name))
+
+    event.listen(E, "before_insert", bi)
+    s.add(E(name="spawn"))
+    s.commit()
+    out.append(sorted((x.name, x.n) for x in s.scalars(lib.select(E))))
+    child = s.scalars(lib.select(E).where(E.name == "child")).one()
+    child.name = "child"  # same value: still "dirty", before_update fires
+    s.flush()
+    child.name = "kid"
+    s.flush()
+    s.commit()
+    s.close()
+    return out
+
+
+def test_flush_events_same_as_sqlalchemy(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = scenario_flush_events(_lib("sqlalchemy", tmp_path))
+    assert scenario_flush_events(_lib("quicksilver", tmp_path)) == expected
