@@ -233,7 +233,10 @@ class Query:
         )
 
     def _iter(self) -> Any:
-        result = self._execute()
+        if self.__dict__.get("_from_statement") is not None:
+            result = self._execute_from_statement()
+        else:
+            result = self._execute()
         if _is_single_entity(self._entities) and _is_entity(self._entities[0]):
             return result.scalars()
         return result
@@ -334,11 +337,180 @@ class Query:
 
         return query_delete(self, synchronize_session)
 
+    # ------------------------------------------------------------------
+    # less common legacy API
+
+    def from_statement(self, statement: Any) -> "Query":
+        """Load this Query's entities from a textual or Core statement.
+
+        Result columns are matched to mapped columns by name, as SQLAlchemy
+        does for ``query(User).from_statement(text("SELECT * FROM users"))``.
+        """
+        if isinstance(statement, str):
+            statement = sql("text")(statement)
+        new = self._clone()
+        new.__dict__["_from_statement"] = statement
+        return new
+
+    def _execute_from_statement(self) -> Any:
+        from .context import _Entity
+        from .loading import orm_result
+
+        assert self.session is not None
+        statement = self.__dict__["_from_statement"]
+        session = self.session
+        mapper = _mapper_or_none(self._entities[0])
+        if mapper is None:
+            return session.execute(statement, self._params or None)
+        session._autoflush()
+        conn = session._connection_for_bind(session.get_bind(mapper))
+        result = conn.execute(statement, self._params or None)
+        by_name = {}
+        for col in mapper.local_table.c:
+            by_name.setdefault(col.name, col)
+            by_name.setdefault(col.key, col)
+        columns = []
+        for i, key in enumerate(result.keys()):
+            col = by_name.get(key)
+            columns.append(col if col is not None else _placeholder(i))
+        ent = _Entity(mapper, columns, 0, mapper.class_.__name__)
+        return orm_result(session, result, [ent], self._populate_existing)
+
+    def value(self, column: Any) -> Any:
+        """The first column of the first row for ``column`` (legacy)."""
+        row = self.with_entities(column).first()
+        return row[0] if row is not None else None
+
+    def values(self, *columns: Any) -> Iterator[Any]:
+        """Rows of just ``columns`` (legacy)."""
+        return iter(self.with_entities(*columns).all())
+
+    def tuples(self) -> "Query":
+        return self._clone()
+
+    def only_return_tuples(self, value: bool) -> "Query":
+        return self._clone()
+
+    def with_session(self, session: "Session") -> "Query":
+        new = self._clone()
+        new.session = session
+        return new
+
+    def prefix_with(self, *prefixes: Any, **kw: Any) -> "Query":
+        return self._with(self._stmt.prefix_with(*prefixes, **kw))
+
+    def suffix_with(self, *suffixes: Any, **kw: Any) -> "Query":
+        return self._with(self._stmt.suffix_with(*suffixes, **kw))
+
+    def with_hint(self, *args: Any, **kw: Any) -> "Query":
+        return self._clone()
+
+    def with_statement_hint(self, *args: Any, **kw: Any) -> "Query":
+        return self._clone()
+
+    def correlate(self, *froms: Any) -> "Query":
+        return self._with(self._stmt.correlate(*froms))
+
+    def intersect(self, *q: "Query") -> "Query":
+        return self._from_compound(self._stmt.intersect(*[x._stmt for x in q]))
+
+    def intersect_all(self, *q: "Query") -> "Query":
+        return self._from_compound(self._stmt.intersect_all(*[x._stmt for x in q]))
+
+    def except_(self, *q: "Query") -> "Query":
+        return self._from_compound(self._stmt.except_(*[x._stmt for x in q]))
+
+    def except_all(self, *q: "Query") -> "Query":
+        return self._from_compound(self._stmt.except_all(*[x._stmt for x in q]))
+
+    def set_label_style(self, style: Any) -> "Query":
+        return self._with(self._stmt.set_label_style(style))
+
+    def get_label_style(self) -> Any:
+        return self._stmt.get_label_style()
+
+    def with_labels(self) -> "Query":
+        return self._clone()
+
+    apply_labels = with_labels
+
+    def reset_joinpoint(self) -> "Query":
+        return self._clone()
+
+    def enable_assertions(self, value: bool) -> "Query":
+        return self._clone()
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    @property
+    def whereclause(self) -> Any:
+        return self._stmt.whereclause
+
+    @property
+    def selectable(self) -> Any:
+        return self._stmt
+
+    @property
+    def is_single_entity(self) -> bool:
+        return _is_single_entity(self._entities) and _is_entity(self._entities[0])
+
+    @property
+    def column_descriptions(self) -> list[dict[str, Any]]:
+        """One dict per entity/column: name, type, aliased, expr, entity."""
+        out = []
+        for ent in self._entities:
+            mapper = _mapper_or_none(ent)
+            if mapper is not None:
+                out.append(
+                    {
+                        "name": mapper.class_.__name__,
+                        "type": mapper.class_,
+                        "aliased": False,
+                        "expr": ent,
+                        "entity": mapper.class_,
+                    }
+                )
+                continue
+            parent = getattr(ent, "class_", None)
+            key = getattr(ent, "key", None) or getattr(ent, "name", None)
+            expr_type = getattr(getattr(ent, "expression", ent), "type", None)
+            out.append(
+                {
+                    "name": key,
+                    "type": expr_type,
+                    "aliased": False,
+                    "expr": ent,
+                    "entity": parent,
+                }
+            )
+        return out
+
     def __str__(self) -> str:
         return str(self._stmt)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} at 0x{id(self):x}>"
+
+
+class _Placeholder:
+    """A result column no mapped column answers to (``from_statement``)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+_PLACEHOLDERS: list[_Placeholder] = []
+
+
+def _placeholder(index: int) -> _Placeholder:
+    # one long-lived object per position: row layouts are cached by the
+    # identity of their columns, so these must not be recreated per query
+    while len(_PLACEHOLDERS) <= index:
+        _PLACEHOLDERS.append(_Placeholder(len(_PLACEHOLDERS)))
+    return _PLACEHOLDERS[index]
 
 
 def _mapper_or_none(obj: Any) -> Any:

@@ -188,3 +188,23 @@ def test_core_style_statements_through_session(session, people):
     assert n.rowcount == 1 and session.get(Person, people[2].id).age == 1
     session.execute(delete(Person).where(Person.name == "cid"))
     assert session.get(Person, people[2].id) is None
+
+
+def test_from_statement_and_legacy_helpers(session, people):
+    from quicksilver import text
+
+    rows = (
+        session.query(Person)
+        .from_statement(text("SELECT * FROM qq_person WHERE age > :a ORDER BY age"))
+        .params(a=26)
+        .all()
+    )
+    assert rows == [people[0], people[2]]
+    assert session.query(Person).filter_by(name="bob").value(Person.age) == 25
+    assert [
+        r.name for r in session.query(Person).order_by(Person.name).values(Person.name)
+    ] == ["ann", "bob", "cid"]
+    descs = session.query(Person, Person.name).column_descriptions
+    assert [d["name"] for d in descs] == ["Person", "name"]
+    assert descs[0]["entity"] is Person and descs[1]["entity"] is Person
+    assert session.query(Person).is_single_entity
