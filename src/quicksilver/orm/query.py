@@ -365,7 +365,7 @@ class Query:
         session._autoflush()
         conn = session._connection_for_bind(session.get_bind(mapper))
         result = conn.execute(statement, self._params or None)
-        by_name = {}
+        by_name: dict[str, Any] = {}
         for col in mapper.local_table.c:
             by_name.setdefault(col.name, col)
             by_name.setdefault(col.key, col)
