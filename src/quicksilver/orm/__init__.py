@@ -54,6 +54,17 @@ from .properties import MappedColumn as MappedColumn
 from .properties import SynonymProperty as Synonym
 from .properties import SynonymProperty as SynonymProperty
 from .query import Query as Query
+from .relationships import MANYTOMANY as MANYTOMANY
+from .relationships import MANYTOONE as MANYTOONE
+from .relationships import ONETOMANY as ONETOMANY
+from .relationships import Relationship as Relationship
+from .relationships import RelationshipDirection as RelationshipDirection
+from .relationships import RelationshipProperty as RelationshipProperty
+from .relationships import backref as backref
+from .relationships import foreign as foreign
+from .relationships import relationship as relationship
+from .relationships import remote as remote
+from .relationships import with_parent as with_parent
 from .scoping import scoped_session as scoped_session
 from .session import Session as Session
 from .session import close_all_sessions as close_all_sessions

@@ -194,6 +194,7 @@ def execute_orm(
     session._check_active()
     entities = analyze(statement)
     mapper = None
+    eager = None
     if entities is not None:
         statement, entities = _apply_column_loading(statement, entities)
         mapper = next(e.mapper for e in entities if e.mapper is not None)
@@ -202,6 +203,10 @@ def execute_orm(
                 crit = ent.mapper._single_table_criterion()
                 if crit is not None and not _has_criterion(statement, crit):
                     statement = statement.where(crit)
+        from .strategies import needs_eager, prepare_eager  # issue 5: eager loads
+
+        if needs_eager(statement, entities):
+            statement, eager = prepare_eager(session, statement, entities)
     else:
         mapper = _dml_mapper(statement) or (
             _orm_enabled_columns(statement)
@@ -235,6 +240,10 @@ def execute_orm(
         return result
     from .loading import orm_result
 
+    if eager is not None:
+        return eager.result(
+            session, result, entities, populate_existing, opts.get("yield_per")
+        )
     return orm_result(session, result, entities, populate_existing)
 
 

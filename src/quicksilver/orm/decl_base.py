@@ -344,6 +344,9 @@ class _Scan:
                 self.properties[key] = value._to_property(column)
             return
         if isinstance(value, MapperProperty):
+            hook = getattr(value, "_qs_declarative_annotation", None)
+            if hook is not None and inner is not None:  # relationship(): target
+                hook(self.cls, key, inner)
             if isinstance(value, ColumnProperty):
                 value.columns = [self._column_for(c, key) for c in value.columns]
             self.properties[key] = value

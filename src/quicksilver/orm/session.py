@@ -458,6 +458,10 @@ class Session:
         """Place ``instance`` in the Session (pending, or persistent again)."""
         state = object_state(instance)
         self._save_or_update_state(state, instance)
+        if state.manager.__dict__.get("_qs_rel_keys"):
+            from .dependency import cascade_save_update  # issue 5: save-update
+
+            cascade_save_update(self, state)
 
     def add_all(self, instances: Iterable[object]) -> None:
         """``add()`` each instance."""
@@ -561,6 +565,10 @@ class Session:
         ):
             self._update_impl(state, instance)
         self._deleted[state] = instance
+        if state.manager.__dict__.get("_qs_rel_keys"):
+            from .dependency import cascade_delete  # issue 5: delete cascade
+
+            cascade_delete(self, state)
 
     def expunge(self, instance: object) -> None:
         """Remove ``instance`` from the Session (it becomes detached/transient)."""

@@ -78,11 +78,14 @@ def load_only(*attrs: Any, raiseload: bool = False) -> LoaderOption:
 
 
 def _relationship_option(kind: str) -> Any:
-    def option(*attrs: Any, **kw: Any) -> LoaderOption:
-        return LoaderOption(kind, attrs, **kw)
+    def option(*attrs: Any, **kw: Any) -> Any:
+        # relationship options: ._relationship_options (issue 5)
+        from ._relationship_options import make_option
+
+        return make_option(kind, attrs, kw)
 
     option.__name__ = kind
-    option.__doc__ = f"``{kind}()``: accepted; relationship loading arrives later."
+    option.__doc__ = f"``{kind}()``: relationship loader option (as SQLAlchemy)."
     return option
 
 

@@ -103,6 +103,11 @@ def flush_session(session: "Session", objects: Optional[Sequence[Any]]) -> None:
 
     if _mappers_pending[0]:
         _configure_pending()
+    from . import dependency  # relationships (issue 5): cascades, key syncing
+
+    rel_plan = dependency.preflush(session) if dependency.has_relationships(
+        session
+    ) else None
     deleted = session._deleted
     new_states = list(session._new)
     delete_states = list(deleted)
@@ -126,7 +131,10 @@ def flush_session(session: "Session", objects: Optional[Sequence[Any]]) -> None:
     session._warn_on_events = True
     try:
         _check_identity_conflicts(session, uow)
-        execute_flush(uow)
+        if rel_plan is not None:
+            dependency.execute_flush(uow, rel_plan)
+        else:
+            execute_flush(uow)
         if dispatch.after_flush:
             dispatch.after_flush(session, uow)
         _finalize(session, uow, trans)

@@ -405,6 +405,16 @@ class Select(SelectBase):
         full: bool = False,
     ) -> "Select":
         """JOIN ``target`` to the FROM it relates to (ON inferred from foreign keys)."""
+        via = onclause if onclause is not None else target
+        hook = getattr(via, "_qs_join_steps", None)
+        if hook is not None:  # an ORM relationship (A.bs) gives its ON clause(s)
+            steps = hook()
+            if onclause is not None:
+                steps[-1] = (target, steps[-1][1])
+            joined = self
+            for step_target, step_on in steps:
+                joined = joined.join(step_target, step_on, isouter=isouter, full=full)
+            return joined
         new = self._generate()
         target = expect_from(target)
         on = expect_where(onclause) if onclause is not None else None
