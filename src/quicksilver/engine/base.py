@@ -17,6 +17,7 @@ import sys
 import threading
 import warnings
 from _thread import get_ident
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from .. import exc, log
@@ -33,43 +34,62 @@ _EMPTY_OPTIONS: immutabledict[str, Any] = immutabledict()
 _NO_PARAMS: list[Any] = []
 
 
-def _distill_params(params: Any) -> list[Any]:
-    """Normalise execute() parameters to a list of mappings (empty: none)."""
+def _distill_params(params: Any) -> Any:
+    """Normalise execute() parameters to a sequence of mappings (empty: none).
+
+    Messages are SQLAlchemy's.  A list or tuple of mappings is returned as
+    given, so that ``before_execute`` listeners see the caller's object.
+    """
     if params is None:
         return _NO_PARAMS
     if isinstance(params, Mapping):
         return [params]
-    if isinstance(params, list):
+    if isinstance(params, (list, tuple)):
         if params and not isinstance(params[0], Mapping):
-            raise exc.ArgumentError(
-                "List argument must consist only of dictionaries; got %r"
-                % (type(params[0]).__name__,)
-            )
+            raise exc.ArgumentError("List argument must consist only of dictionaries")
         return params
-    if isinstance(params, tuple):
-        if params and isinstance(params[0], Mapping):
-            return list(params)
-    raise exc.ArgumentError(
-        "parameters must be a dictionary or a list of dictionaries, not %s"
-        % type(params).__name__
-    )
+    raise exc.ArgumentError("mapping or list expected for parameters")
 
 
-def _distill_raw_params(params: Any) -> list[Any]:
+def _distill_raw_params(params: Any) -> Any:
     """exec_driver_sql parameters: a tuple, a dict, or a list of either."""
     if params is None:
         return _NO_PARAMS
     if isinstance(params, list):
-        if params and not isinstance(params[0], (Mapping, tuple, list)):
+        if params and not isinstance(params[0], (Mapping, tuple)):
             raise exc.ArgumentError(
                 "List argument must consist only of tuples or dictionaries"
             )
         return params
-    if isinstance(params, (Mapping, tuple)):
+    if isinstance(params, tuple):
+        if params and isinstance(params[0], (Mapping, tuple)):
+            return params
         return [params]
-    raise exc.ArgumentError(
-        "parameters must be a tuple, a dictionary, or a list of those"
-    )
+    if isinstance(params, Mapping):
+        return [params]
+    raise exc.ArgumentError("mapping or sequence expected for parameters")
+
+
+def _event_params(distilled: Any) -> tuple[Any, Any]:
+    """``(multiparams, params)`` as SQLAlchemy's before/after_execute get them."""
+    if not distilled:
+        return (), {}
+    if len(distilled) == 1:
+        return [], distilled[0]
+    return distilled, {}
+
+
+def _event_distill(multiparams: Any, params: Any) -> Any:
+    """The inverse of :func:`_event_params`, for ``retval=True`` listeners."""
+    if multiparams:
+        if params:
+            raise exc.ArgumentError(
+                "Can't send params and multiparams at the same time"
+            )
+        return _distill_params(multiparams)
+    if params:
+        return [params]
+    return _NO_PARAMS
 
 
 class Connection:
@@ -92,6 +112,7 @@ class Connection:
     _guard_owner = 0
 
     _is_future = True
+    _dispatch_events = ConnectionEvents
 
     def __init__(
         self,
@@ -202,17 +223,7 @@ class Connection:
     def execution_options(self, **opt: Any) -> "Connection":
         """Set options for this connection's executions; returns self (2.x)."""
         if "isolation_level" in opt:
-            level = opt["isolation_level"]
-            self.dialect._check_isolation_level(level)
-            if self._transaction is not None and self._transaction.is_active:
-                raise exc.InvalidRequestError(
-                    "This connection has already initialized a SQLAlchemy "
-                    "Transaction() object via begin() or autobegin; "
-                    "isolation_level may not be altered unless rollback() or "
-                    "commit() is called first."
-                )
-            self.dialect.set_isolation_level(self._fairy().dbapi_connection, level)
-            self._isolation_changed = True
+            self._set_isolation_level(opt["isolation_level"])
         if self._has_events and self.dispatch.set_connection_execution_options:
             self.dispatch.set_connection_execution_options(self, opt)
         self._execution_options = self._execution_options.union(opt)
@@ -220,6 +231,18 @@ class Connection:
 
     def get_execution_options(self) -> immutabledict[str, Any]:
         return self._execution_options
+
+    def _set_isolation_level(self, level: str) -> None:
+        self.dialect._check_isolation_level(level)
+        if self._transaction is not None and self._transaction.is_active:
+            raise exc.InvalidRequestError(
+                "This connection has already initialized a SQLAlchemy "
+                "Transaction() object via begin() or autobegin; "
+                "isolation_level may not be altered unless rollback() or "
+                "commit() is called first."
+            )
+        self.dialect.set_isolation_level(self._fairy().dbapi_connection, level)
+        self._isolation_changed = True
 
     # -- transactions ---------------------------------------------------------
 
@@ -297,7 +320,7 @@ class Connection:
             if self._is_autocommit_isolation():
                 self._log_info(
                     "COMMIT using DBAPI connection.commit(), "
-                    "DBAPI should ignore due to autocommit mode"
+                    "has no effect due to autocommit mode"
                 )
             else:
                 self._log_info("COMMIT")
@@ -312,25 +335,36 @@ class Connection:
         fairy = self._dbapi_connection
         if fairy is None or not fairy.is_valid:
             return
-        if self._echo:
-            if self._is_autocommit_isolation():
-                self._log_info(
-                    "ROLLBACK using DBAPI connection.rollback(), "
-                    "DBAPI should ignore due to autocommit mode"
-                )
-            else:
-                self._log_info("ROLLBACK")
+        dialect = self.dialect
+        if self._echo or dialect.skip_autocommit_rollback:
+            autocommit = self._is_autocommit_isolation()
+            if self._echo:
+                if not autocommit:
+                    self._log_info("ROLLBACK")
+                elif dialect.skip_autocommit_rollback:
+                    self._log_info(
+                        "ROLLBACK will be skipped by skip_autocommit_rollback"
+                    )
+                else:
+                    self._log_info(
+                        "ROLLBACK using DBAPI connection.rollback(); "
+                        "set skip_autocommit_rollback to prevent fully"
+                    )
+            if autocommit and dialect.skip_autocommit_rollback:
+                return
         try:
-            self.dialect.do_rollback(fairy.dbapi_connection)
-        except self.dialect.loaded_dbapi.Error as err:
+            dialect.do_rollback(fairy.dbapi_connection)
+        except dialect.loaded_dbapi.Error as err:
             self._handle_dbapi_exception(err, None, None, None, None)
 
     def _savepoint_impl(self, name: Optional[str] = None) -> str:
+        if self._has_events and self.dispatch.savepoint:
+            # SQLAlchemy tells listeners the name given by the caller (None
+            # for a generated one)
+            self.dispatch.savepoint(self, name)
         if name is None:
             self._savepoint_seq += 1
             name = "sa_savepoint_%s" % self._savepoint_seq
-        if self._has_events and self.dispatch.savepoint:
-            self.dispatch.savepoint(self, name)
         self.dialect.do_savepoint(self, name)
         return name
 
@@ -344,6 +378,18 @@ class Connection:
             self.dispatch.rollback_savepoint(self, name, None)
         if self._dbapi_connection is not None and self._dbapi_connection.is_valid:
             self.dialect.do_rollback_to_savepoint(self, name)
+
+    def _exec_savepoint_sql(self, statement: str) -> None:
+        """Run SAVEPOINT / RELEASE / ROLLBACK TO as SQLAlchemy does: logged
+        with a ``[no key ...]`` note, cursor events fired."""
+        opts = self._execution_options
+        started = perf_counter() if self._echo else 0.0
+        context = self.dialect.execution_ctx_cls._init_statement(
+            self.dialect, self, self._fairy(), opts, statement, _NO_PARAMS
+        )
+        if self._echo:
+            context.cache_hit = "no key %.5fs" % (perf_counter() - started)
+        self._execute_context(context)
 
     def _is_autocommit_isolation(self) -> bool:
         level = (
@@ -488,7 +534,7 @@ class Connection:
     def _execute_clauseelement(
         self,
         elem: Any,
-        distilled_params: list[Any],
+        distilled_params: Any,
         execution_options: Mapping[str, Any],
     ) -> "CursorResult[Any]":
         opts = self._execution_options
@@ -497,12 +543,10 @@ class Connection:
             opts = opts.union(elem_opts)
         if execution_options:
             opts = opts.union(execution_options)
-        if self._has_events:
-            if self.dispatch.before_execute:
-                for fn in self.dispatch.before_execute:
-                    out = fn(self, elem, distilled_params, opts)
-                    if out is not None and isinstance(out, tuple):
-                        elem, distilled_params, opts = out
+        if self._has_events and self.dispatch.before_execute:
+            elem, distilled_params, opts = self._fire_before_execute(
+                elem, distilled_params, opts
+            )
         if distilled_params:
             keys = sorted(distilled_params[0])
             for_executemany = len(distilled_params) > 1
@@ -511,6 +555,8 @@ class Connection:
             for_executemany = False
         dialect = self.dialect
         compiled_cache = opts.get("compiled_cache", self.engine._compiled_cache)
+        if self._echo:
+            started = perf_counter()
         compiled, extracted, cache_hit = elem._compile_w_cache(
             dialect,
             compiled_cache=compiled_cache,
@@ -518,6 +564,10 @@ class Connection:
             for_executemany=for_executemany,
             schema_translate_map=opts.get("schema_translate_map"),
         )
+        if self._echo:
+            cache_hit = _cache_stats(compiled, cache_hit, started)
+        elif cache_hit == "generated":
+            compiled._qs_gen_time = perf_counter()
         fairy = self._dbapi_connection
         if fairy is None:
             fairy = self._fairy()
@@ -535,20 +585,37 @@ class Connection:
             )
         except exc.StatementError:
             raise
-        except dialect.loaded_dbapi.Error as err:
+        except BaseException as err:
             self._handle_dbapi_exception(
                 err, compiled.string, distilled_params, None, None
             )
             raise  # pragma: no cover
         result = self._execute_context(context)
         if self._has_events and self.dispatch.after_execute:
-            self.dispatch.after_execute(self, elem, distilled_params, opts, result)
+            multiparams, params = _event_params(distilled_params)
+            self.dispatch.after_execute(self, elem, multiparams, params, opts, result)
         return result
+
+    def _fire_before_execute(
+        self, elem: Any, distilled_params: Any, opts: Any
+    ) -> tuple[Any, Any, Any]:
+        """Run ``before_execute`` listeners; ``retval=True`` ones may replace
+        the statement and parameters (SQLAlchemy's signature)."""
+        multiparams, params = _event_params(distilled_params)
+        replaced = False
+        for listener in self.dispatch._listeners("before_execute"):
+            out = listener.call(self, elem, multiparams, params, opts)
+            if listener.retval and out is not None:
+                elem, multiparams, params = out
+                replaced = True
+        if replaced:
+            distilled_params = _event_distill(multiparams, params)
+        return elem, distilled_params, opts
 
     def _execute_ddl(
         self,
         ddl: Any,
-        distilled_params: list[Any],
+        distilled_params: Any,
         execution_options: Mapping[str, Any],
     ) -> "CursorResult[Any]":
         opts = self._execution_options
@@ -557,16 +624,23 @@ class Connection:
         if execution_options:
             opts = opts.union(execution_options)
         if self._has_events and self.dispatch.before_execute:
-            self.dispatch.before_execute(self, ddl, distilled_params, opts)
+            ddl, distilled_params, opts = self._fire_before_execute(
+                ddl, distilled_params, opts
+            )
+        if self._echo:
+            started = perf_counter()
         compiled = ddl.compile(
             dialect=self.dialect, schema_translate_map=opts.get("schema_translate_map")
         )
         context = self.dialect.execution_ctx_cls._init_ddl(
             self.dialect, self, self._fairy(), opts, compiled
         )
+        if self._echo:
+            context.cache_hit = "no key %.5fs" % (perf_counter() - started)
         result = self._execute_context(context)
         if self._has_events and self.dispatch.after_execute:
-            self.dispatch.after_execute(self, ddl, distilled_params, opts, result)
+            multiparams, params = _event_params(distilled_params)
+            self.dispatch.after_execute(self, ddl, multiparams, params, opts, result)
         return result
 
     def exec_driver_sql(
@@ -644,7 +718,14 @@ class Connection:
             self._log_statement(context, statement, parameters)
         try:
             if context.executemany:
-                dialect.do_executemany(cursor, statement, parameters, context)
+                if context._is_explicit_returning:
+                    # RETURNING rows of every parameter set, in order (what
+                    # SQLAlchemy's "insertmanyvalues" gives)
+                    context.cursor = dialect.do_executemany_returning(
+                        cursor, statement, parameters, context
+                    )
+                else:
+                    dialect.do_executemany(cursor, statement, parameters, context)
             elif context._no_params:
                 dialect.do_execute_no_params(cursor, statement, context)
             else:
@@ -690,20 +771,18 @@ class Connection:
     ) -> None:
         logger = self.engine.logger
         logger.info("%s", statement)
+        stats = context.cache_hit or "raw sql"
         if self.engine.hide_parameters:
             logger.info(
-                "[%s] [SQL parameters hidden due to hide_parameters=True]",
-                context.cache_hit or "raw sql",
+                "[%s] [SQL parameters hidden due to hide_parameters=True]", stats
             )
         elif context.executemany:
-            logger.info(
-                "[%s] %s", context.cache_hit or "raw sql", exc._repr_params(parameters)
-            )
+            logger.info("[%s] %s", stats, _repr_log_params(parameters, True))
         else:
             logger.info(
-                "[%s] %r",
-                context.cache_hit or "raw sql",
-                parameters[0] if parameters else (),
+                "[%s] %s",
+                stats,
+                _repr_log_params(parameters[0] if parameters else (), False),
             )
 
     # -- errors ---------------------------------------------------------------
@@ -744,6 +823,12 @@ class Connection:
                     cursor.close()
                 except Exception:
                     pass
+            if not is_dbapi and statement is not None and context is None:
+                if not is_exit and isinstance(e, Exception):
+                    # failed while building the execution context (a missing
+                    # bind value...): SQLAlchemy reports it as a StatementError
+                    wrapped = self._statement_error(e, statement, parameters)
+                    raise wrapped.with_traceback(sys.exc_info()[2]) from e
             if is_dbapi:
                 wrapped = exc.DBAPIError.instance(
                     statement,
@@ -793,6 +878,21 @@ class Connection:
         finally:
             self._reentrant_error = False
 
+    def _statement_error(
+        self, e: Exception, statement: str, parameters: Any
+    ) -> exc.StatementError:
+        if isinstance(e, exc.StatementError):
+            return e
+        message = e._message() if isinstance(e, exc.SQLAlchemyError) else str(e)
+        return exc.StatementError(
+            "(%s.%s) %s" % (type(e).__module__, type(e).__name__, message),
+            statement,
+            parameters,
+            e,
+            hide_parameters=self.engine.hide_parameters,
+            code=getattr(e, "code", None),
+        )
+
     @staticmethod
     def _handle_dbapi_exception_noconnection(
         e: BaseException, dialect: "DefaultDialect", engine: "Engine"
@@ -822,6 +922,64 @@ class Connection:
 
 
 _allocate_lock = threading.Lock
+
+
+def _cache_stats(compiled: Any, cache_hit: str, started: float) -> str:
+    """SQLAlchemy's bracketed cache note for the parameter log line."""
+    now = perf_counter()
+    if cache_hit == "generated":
+        compiled._qs_gen_time = started
+        return "generated in %.5fs" % (now - started)
+    if cache_hit == "cached":
+        gen = getattr(compiled, "_qs_gen_time", None)
+        if gen is None:
+            compiled._qs_gen_time = gen = started
+        return "cached since %.4gs ago" % (now - gen)
+    if cache_hit == "no cache":
+        return "caching disabled %.5fs" % (now - started)
+    return "no key %.5fs" % (now - started)
+
+
+def _repr_value(value: Any, max_chars: int = 300) -> str:
+    text = repr(value)
+    if len(text) > max_chars:
+        half = max_chars // 2
+        text = "%s ... (%d characters truncated) ... %s" % (
+            text[:half],
+            len(text) - max_chars,
+            text[-half:],
+        )
+    return text
+
+
+def _repr_param_set(params: Any) -> str:
+    if isinstance(params, Mapping):
+        return "{%s}" % ", ".join(
+            "%r: %s" % (key, _repr_value(value)) for key, value in params.items()
+        )
+    if isinstance(params, (tuple, list)):
+        inner = ", ".join(_repr_value(value) for value in params)
+        if isinstance(params, tuple):
+            return "(%s,)" % inner if len(params) == 1 else "(%s)" % inner
+        return "[%s]" % inner
+    return _repr_value(params)
+
+
+def _repr_log_params(parameters: Any, executemany: bool, max_sets: int = 10) -> str:
+    """Parameters as SQLAlchemy's echo shows them: long values cut in the
+    middle, long executemany lists shown as the first 8 and last 2 sets."""
+    if not executemany:
+        return _repr_param_set(parameters)
+    if len(parameters) > max_sets:
+        head = ", ".join(_repr_param_set(p) for p in parameters[: max_sets - 2])
+        tail = ", ".join(_repr_param_set(p) for p in parameters[-2:])
+        return "[%s  ... displaying %i of %i total bound parameter sets ...  %s]" % (
+            head,
+            max_sets,
+            len(parameters),
+            tail,
+        )
+    return "[%s]" % ", ".join(_repr_param_set(p) for p in parameters)
 
 
 class _NoWarnFairy:
@@ -865,7 +1023,13 @@ class ExceptionContextImpl:
 
 
 class Transaction:
-    """Base of RootTransaction and NestedTransaction; a context manager."""
+    """Base of RootTransaction and NestedTransaction; a context manager.
+
+    State follows SQLAlchemy's observable rules: ending a transaction
+    deactivates it and "deassociates" it from its Connection; ending one that
+    is already deassociated is a no-op with an ``SAWarning`` (rollback) or an
+    ``InvalidRequestError`` (commit).
+    """
 
     __slots__ = ("connection", "is_active", "_deactivated_from_connection")
 
@@ -920,11 +1084,21 @@ class Transaction:
                 if self.is_active:
                     self.rollback()
                 raise
-        elif self.is_active or self._parent_holds():
+        elif self.is_active:
             self.rollback()
+        elif self._parent_holds():
+            # deactivated by an inner failure but still the connection's:
+            # end it without a second warning
+            self.close()
 
     def _parent_holds(self) -> bool:
         return False
+
+
+def _warn_deassociated(what: str) -> None:
+    warnings.warn(
+        exc.SAWarning(f"{what} already deassociated from connection"), stacklevel=4
+    )
 
 
 class RootTransaction(Transaction):
@@ -940,6 +1114,9 @@ class RootTransaction(Transaction):
 
     def __repr__(self) -> str:
         return f"<RootTransaction active={self.is_active}>"
+
+    def _parent_holds(self) -> bool:
+        return self.connection._transaction is self
 
     def _detach(self) -> None:
         conn = self.connection
@@ -971,17 +1148,25 @@ class RootTransaction(Transaction):
 
     def _do_rollback(self) -> None:
         was_active = self.is_active
+        if not was_active and self.connection._transaction is not self:
+            _warn_deassociated("transaction")
+            return
         self.is_active = False
         self._deactivate_nested()
-        if was_active or self.connection._transaction is self:
-            self.connection._rollback_impl()
+        self.connection._rollback_impl()
 
     def _do_close(self) -> None:
-        self._do_rollback()
+        if self.is_active or self.connection._transaction is self:
+            self._do_rollback()
 
 
 class NestedTransaction(Transaction):
-    """A SAVEPOINT inside a RootTransaction."""
+    """A SAVEPOINT inside a RootTransaction.
+
+    As in SQLAlchemy, ending a savepoint that is not the innermost one
+    leaves the inner NestedTransaction objects as they were (the database
+    has released them) and warns that it was already deassociated.
+    """
 
     __slots__ = ("_savepoint", "_previous_nested")
 
@@ -997,21 +1182,20 @@ class NestedTransaction(Transaction):
         return f"<NestedTransaction {self._savepoint} active={self.is_active}>"
 
     def _detach(self) -> None:
+        self.is_active = False
+        if self._deactivated_from_connection:
+            return
+        self._deactivated_from_connection = True
         conn = self.connection
         if conn._nested_transaction is self:
             conn._nested_transaction = self._previous_nested
-        self.is_active = False
-
-    def _deactivate_inner(self) -> None:
-        nested = self.connection._nested_transaction
-        while nested is not None and nested is not self:
-            nested.is_active = False
-            nested = nested._previous_nested
+        else:
+            _warn_deassociated("nested transaction")
 
     def _do_commit(self) -> None:
         if not self.is_active:
+            self._deactivated_from_connection = True  # no warning on top
             raise exc.InvalidRequestError("This nested transaction is inactive")
-        self._deactivate_inner()
         try:
             self.connection._release_savepoint_impl(self._savepoint)
         finally:
@@ -1019,15 +1203,20 @@ class NestedTransaction(Transaction):
 
     def _do_rollback(self) -> None:
         was_active = self.is_active
-        self._deactivate_inner()
         self.is_active = False
+        if not was_active:
+            if self._deactivated_from_connection:
+                _warn_deassociated("nested transaction")
+            return
         root = self.connection._transaction
-        if was_active and root is not None and root.is_active:
+        if root is not None and root.is_active:
             self.connection._rollback_to_savepoint_impl(self._savepoint)
 
     def _do_close(self) -> None:
         if self.is_active:
             self._do_rollback()
+        else:
+            self._deactivated_from_connection = True
 
 
 class Engine(log.Identified):
@@ -1097,8 +1286,7 @@ class Engine(log.Identified):
 
     def update_execution_options(self, **opt: Any) -> None:
         """Change this engine's default execution options in place."""
-        if "isolation_level" in opt:
-            self.dialect._check_isolation_level(opt["isolation_level"])
+        # isolation_level is checked when a Connection applies it (SQLAlchemy)
         self._execution_options = self._execution_options.union(opt)
         if self._has_events and self.dispatch.set_engine_execution_options:
             self.dispatch.set_engine_execution_options(self, opt)
@@ -1122,9 +1310,11 @@ class Engine(log.Identified):
         """A new Connection, with a DBAPI connection checked out of the pool."""
         if self._execution_options.get("isolation_level"):
             conn = self._connection_cls(self)
-            conn.execution_options(
-                isolation_level=self._execution_options["isolation_level"]
-            )
+            try:
+                conn._set_isolation_level(self._execution_options["isolation_level"])
+            except BaseException:
+                conn.close()
+                raise
             return conn
         return self._connection_cls(self)
 

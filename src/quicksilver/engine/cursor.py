@@ -156,6 +156,7 @@ class CursorResult(Result[Any]):
 
     _soft_closed = False
     _hard_closed = False
+    _no_rows = False
     _rowcount_at_close: Optional[int] = None
 
     def __init__(
@@ -167,12 +168,14 @@ class CursorResult(Result[Any]):
         self.connection = context.root_connection
         if description is None:
             metadata: ResultMetaData = _NO_RESULT_METADATA
+            self._no_rows = True
             self._soft_close()
         else:
             metadata = self._metadata_from(context, description)
             if self.connection._echo:
                 logger = self.connection.engine.logger
                 if logger.isEnabledFor(10):  # echo="debug": log each row too
+                    logger.debug("Col %r", tuple(d[0] for d in description))
                     self._row_logging_fn = _row_logger(logger)
         Result.__init__(self, metadata)
 
@@ -202,6 +205,8 @@ class CursorResult(Result[Any]):
     # -- the fetch protocol -------------------------------------------------
 
     def _fetchiter_impl(self) -> Iterator[Any]:
+        if self._no_rows:
+            _NO_RESULT_METADATA._we_dont_return_rows()
         if self._hard_closed:
             raise exc.ResourceClosedError("This result object is closed.")
         if self._soft_closed:
@@ -218,6 +223,8 @@ class CursorResult(Result[Any]):
             yield from rows
 
     def _fetchone_impl(self, hard_close: bool = False) -> Optional[Any]:
+        if self._no_rows:
+            _NO_RESULT_METADATA._we_dont_return_rows()
         if self._hard_closed:
             raise exc.ResourceClosedError("This result object is closed.")
         if self._soft_closed:
@@ -228,6 +235,8 @@ class CursorResult(Result[Any]):
         return row
 
     def _fetchmany_impl(self, size: Optional[int] = None) -> List[Any]:
+        if self._no_rows:
+            _NO_RESULT_METADATA._we_dont_return_rows()
         if self._hard_closed:
             raise exc.ResourceClosedError("This result object is closed.")
         if self._soft_closed:
@@ -241,6 +250,8 @@ class CursorResult(Result[Any]):
         return list(rows)
 
     def _fetchall_impl(self) -> List[Any]:
+        if self._no_rows:
+            _NO_RESULT_METADATA._we_dont_return_rows()
         if self._hard_closed:
             raise exc.ResourceClosedError("This result object is closed.")
         if self._soft_closed:
@@ -253,15 +264,15 @@ class CursorResult(Result[Any]):
         if not self._soft_closed:
             self._soft_closed = True
             if self._rowcount_at_close is None:
-                try:
-                    self._rowcount_at_close = self.context.rowcount
-                except Exception:
-                    self._rowcount_at_close = -1
+                # only what was read before closing survives the close
+                self._rowcount_at_close = self.context._rowcount
             try:
                 self.cursor.close()
             except Exception:
                 pass
-        if hard:
+        if hard and not self._no_rows:
+            # a result without rows stays "open" through first()/scalar()
+            # (which raise), as in SQLAlchemy; only close() closes it
             self._hard_closed = True
 
     @property
@@ -271,6 +282,7 @@ class CursorResult(Result[Any]):
     def close(self) -> None:
         """Release the cursor; later fetches raise ResourceClosedError."""
         self._soft_close(hard=True)
+        self._hard_closed = True
 
     # -- cursor facts ---------------------------------------------------------
 

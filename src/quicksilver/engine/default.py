@@ -70,6 +70,14 @@ class DefaultDialect:
     preparer: ClassVar[Any] = None
 
     loaded_dbapi: Any = None
+    #: ``create_engine(skip_autocommit_rollback=True)``: under AUTOCOMMIT,
+    #: don't call the DBAPI's rollback() at all
+    skip_autocommit_rollback: bool = False
+
+    @property
+    def dbapi(self) -> Any:
+        """The DBAPI module (SQLAlchemy's older name for ``loaded_dbapi``)."""
+        return self.loaded_dbapi
 
     def __init__(
         self,
@@ -77,6 +85,7 @@ class DefaultDialect:
         isolation_level: Optional[str] = None,
         dbapi: Any = None,
         label_length: Optional[int] = None,
+        skip_autocommit_rollback: bool = False,
         **kw: Any,
     ) -> None:
         if kw:
@@ -85,6 +94,8 @@ class DefaultDialect:
                 % (", ".join(repr(k) for k in kw), type(self).__name__)
             )
         self.loaded_dbapi = dbapi
+        if skip_autocommit_rollback:
+            self.skip_autocommit_rollback = True
         if paramstyle is not None:
             self.paramstyle = paramstyle
         elif dbapi is not None and hasattr(dbapi, "paramstyle"):
@@ -95,9 +106,8 @@ class DefaultDialect:
             "numeric",
             "numeric_dollar",
         )
+        # checked at the first connect, as SQLAlchemy does
         self.isolation_level = isolation_level
-        if isolation_level is not None:
-            self._check_isolation_level(isolation_level)
         self.label_length = label_length
         self._type_memos: dict[Any, Any] = {}
         self.identifier_preparer = self.preparer(self) if self.preparer else None
@@ -139,6 +149,7 @@ class DefaultDialect:
         level = self.isolation_level
 
         def set_level(dbapi_connection: Any) -> None:
+            self._check_isolation_level(level)
             self.set_isolation_level(dbapi_connection, level)
 
         return set_level
@@ -188,13 +199,13 @@ class DefaultDialect:
         return True
 
     def do_savepoint(self, connection: "Connection", name: str) -> None:
-        connection.exec_driver_sql(f"SAVEPOINT {name}")
+        connection._exec_savepoint_sql(f"SAVEPOINT {name}")
 
     def do_release_savepoint(self, connection: "Connection", name: str) -> None:
-        connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+        connection._exec_savepoint_sql(f"RELEASE SAVEPOINT {name}")
 
     def do_rollback_to_savepoint(self, connection: "Connection", name: str) -> None:
-        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+        connection._exec_savepoint_sql(f"ROLLBACK TO SAVEPOINT {name}")
 
     # -- execution ------------------------------------------------------------
 
@@ -212,6 +223,24 @@ class DefaultDialect:
         self, cursor: Any, statement: str, parameters: Any, context: Any = None
     ) -> None:
         cursor.executemany(statement, parameters)
+
+    def do_executemany_returning(
+        self, cursor: Any, statement: str, parameters: Any, context: Any = None
+    ) -> Any:
+        """executemany() of a statement with RETURNING: a cursor-like object
+        holding the rows of every parameter set, in parameter order.
+
+        PEP 249 leaves the rows of ``executemany()`` undefined (sqlite3 refuses
+        RETURNING there), so the default runs ``execute()`` once per set.
+        """
+        rows: list[Any] = []
+        rowcount = 0
+        for params in parameters:
+            self.do_execute(cursor, statement, params, context)
+            rows.extend(cursor.fetchall())
+            count = cursor.rowcount
+            rowcount += count if count and count > 0 else 0
+        return _BufferedCursor(cursor, rows, rowcount)
 
     def is_disconnect(self, e: BaseException, connection: Any, cursor: Any) -> bool:
         return False
@@ -274,6 +303,42 @@ class DefaultDialect:
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} object>"
+
+
+class _BufferedCursor:
+    """Rows already read from a DBAPI cursor, served through the cursor API."""
+
+    __slots__ = ("_cursor", "_rows", "_pos", "description", "rowcount", "lastrowid")
+
+    def __init__(self, cursor: Any, rows: list[Any], rowcount: int) -> None:
+        self._cursor = cursor
+        self._rows = rows
+        self._pos = 0
+        self.description = cursor.description
+        self.rowcount = rowcount
+        self.lastrowid = getattr(cursor, "lastrowid", None)
+
+    def fetchone(self) -> Any:
+        if self._pos >= len(self._rows):
+            return None
+        row = self._rows[self._pos]
+        self._pos += 1
+        return row
+
+    def fetchmany(self, size: Optional[int] = None) -> list[Any]:
+        size = size or 1
+        chunk = self._rows[self._pos : self._pos + size]
+        self._pos += len(chunk)
+        return chunk
+
+    def fetchall(self) -> list[Any]:
+        chunk = self._rows[self._pos :]
+        self._pos = len(self._rows)
+        return chunk
+
+    def close(self) -> None:
+        self._rows = []
+        self._cursor.close()
 
 
 _PARAM_RE = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)")
@@ -429,11 +494,12 @@ class DefaultExecutionContext:
         return out
 
     def _process_prefetch(self, compiled_params: list[dict[str, Any]]) -> None:
+        # Prefetch columns are those absent from the first parameter set (the
+        # compiled column set); as in SQLAlchemy, a value for one in a later
+        # set is ignored and the default is used.
         for params in compiled_params:
             self.current_parameters = params
             for bind_name, column, is_insert in self.compiled.prefetch:
-                if params.get(bind_name) is not None and bind_name in params:
-                    continue
                 default = column.default if is_insert else column.onupdate
                 if default is None:
                     params[bind_name] = None
@@ -523,8 +589,10 @@ class DefaultExecutionContext:
                     self._set_inserted_pk(rows[0] if rows else None)
                 return CursorResult(self, None)
             if not self._is_explicit_returning and not self.executemany:
-                self._rowcount = self._read_rowcount()
                 self._set_inserted_pk(None)
+            # SQLAlchemy reads an INSERT's rowcount only after closing the
+            # cursor (psycopg then says -1) unless preserve_rowcount is set;
+            # quicksilver always keeps the driver's count: no code relies on -1
         if cursor.description is None and self._rowcount is None:
             self._rowcount = self._read_rowcount()
         return CursorResult(self, cursor.description)

@@ -34,6 +34,9 @@ class Inspector:
             )
         self.dialect: "DefaultDialect" = self.engine.dialect
         self.info_cache: dict[Any, Any] = {}
+        if not self.dialect._initialized and isinstance(bind, Engine):
+            # the first connect teaches the dialect its defaults (schema...)
+            bind.connect().close()
 
     @classmethod
     def from_engine(cls, bind: Any) -> "Inspector":

@@ -85,7 +85,6 @@ def test_pool_size_with_nullpool_is_type_error(tmp_path: Any) -> None:
         {"connect_args": "x"},
         {"creator": 5},
         {"poolclass": int},
-        {"isolation_level": "BOGUS"},
     ],
 )
 def test_nonsense_arguments_fail_at_create_engine(
@@ -132,7 +131,20 @@ def test_creator_and_connect_args(tmp_path: Any) -> None:
 def test_isolation_level_argument(tmp_path: Any) -> None:
     eng = create_engine(f"sqlite:///{tmp_path}/x.db", isolation_level="AUTOCOMMIT")
     with eng.connect() as conn:
-        assert conn.get_isolation_level() == "AUTOCOMMIT"
+        assert conn.connection.dbapi_connection.isolation_level is None
+
+
+def test_bad_isolation_level_fails_at_connect(tmp_path: Any) -> None:
+    """As SQLAlchemy: accepted by create_engine(), refused by the first connect."""
+    for kw in (
+        {"isolation_level": "BOGUS"},
+        {"execution_options": {"isolation_level": "BOGUS"}},
+    ):
+        eng = create_engine(f"sqlite:///{tmp_path}/x.db", **kw)
+        with pytest.raises(exc.ArgumentError, match="Invalid value 'BOGUS'"):
+            eng.connect()
+        assert eng.pool.checkedout() == 0
+        eng.dispose()
 
 
 def test_execution_options_argument(tmp_path: Any) -> None:
@@ -141,7 +153,7 @@ def test_execution_options_argument(tmp_path: Any) -> None:
         execution_options={"isolation_level": "AUTOCOMMIT"},
     )
     with eng.connect() as conn:
-        assert conn.get_isolation_level() == "AUTOCOMMIT"
+        assert conn.connection.dbapi_connection.isolation_level is None
 
 
 def test_engine_logger_names(tmp_path: Any) -> None:

@@ -59,7 +59,6 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
     delete_returning = True
     postfetch_lastrowid = False
     max_identifier_length = 63
-    default_schema_name = "public"
     statement_compiler = PGCompiler
     ddl_compiler = PGDDLCompiler
     type_compiler_cls = PGTypeCompiler
@@ -87,6 +86,17 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
 
     def _get_default_schema_name(self, connection: "Connection") -> str:
         return str(connection.exec_driver_sql("select current_schema()").scalar())
+
+    #: the server treats backslashes in string literals as escapes
+    _backslash_escapes = False
+
+    def initialize(self, connection: "Connection") -> None:
+        super().initialize(connection)
+        # the same first-connect queries as SQLAlchemy (visible with echo)
+        self._backslash_escapes = (
+            connection.exec_driver_sql("show standard_conforming_strings").scalar()
+            == "off"
+        )
 
     def has_table(
         self,

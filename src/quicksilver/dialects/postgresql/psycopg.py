@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import PGDialect
+from .base import PGDialect, PGExecutionContext
 
 if TYPE_CHECKING:
     from ...engine.url import URL
@@ -17,9 +17,14 @@ _LEVELS = {
 }
 
 
+class PGExecutionContext_psycopg(PGExecutionContext):
+    """Execution context of the psycopg dialect (SQLAlchemy's class name)."""
+
+
 class PGDialect_psycopg(PGDialect):
     """psycopg 3, the default PostgreSQL driver (as in SQLAlchemy 2.1)."""
 
+    execution_ctx_cls = PGExecutionContext_psycopg
     driver = "psycopg"
     paramstyle = "pyformat"
     supports_statement_cache = True
@@ -53,6 +58,29 @@ class PGDialect_psycopg(PGDialect):
     def connect(self, *cargs: Any, **cparams: Any) -> Any:
         return self.loaded_dbapi.connect(*cargs, **cparams)
 
+    def do_executemany_returning(
+        self, cursor: Any, statement: str, parameters: Any, context: Any = None
+    ) -> Any:
+        """psycopg returns one result set per parameter set (pipelined)."""
+        from ...engine.default import _BufferedCursor
+
+        cursor.executemany(statement, parameters, returning=True)
+        rows: list[Any] = []
+        rowcount = 0
+        description = None
+        while True:
+            if cursor.description is not None:
+                description = cursor.description
+                rows.extend(cursor.fetchall())
+            if cursor.rowcount and cursor.rowcount > 0:
+                rowcount += cursor.rowcount
+            if not cursor.nextset():
+                break
+        buffered = _BufferedCursor(cursor, rows, rowcount)
+        if description is not None:
+            buffered.description = description
+        return buffered
+
     def do_ping(self, dbapi_connection: Any) -> bool:
         was_idle = self._is_idle(dbapi_connection)
         cursor = dbapi_connection.cursor()
@@ -70,9 +98,8 @@ class PGDialect_psycopg(PGDialect):
         return bool(dbapi_connection.info.transaction_status == TransactionStatus.IDLE)
 
     def get_isolation_level(self, dbapi_connection: Any) -> str:
-        if dbapi_connection.autocommit:
-            return "AUTOCOMMIT"
-        was_idle = self._is_idle(dbapi_connection)
+        # the server's level, also under driver autocommit (as SQLAlchemy)
+        was_idle = self._is_idle(dbapi_connection) and not dbapi_connection.autocommit
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("show transaction isolation level")

@@ -43,7 +43,6 @@ class SQLiteDialect(SQLiteReflectionMixin, DefaultDialect):
     supports_comments = False
     supports_for_update = False
     max_identifier_length = 9999
-    default_schema_name = "main"
     statement_compiler = SQLiteCompiler
     ddl_compiler = SQLiteDDLCompiler
     type_compiler_cls = SQLiteTypeCompiler
@@ -115,9 +114,14 @@ class SQLiteDialect(SQLiteReflectionMixin, DefaultDialect):
         sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?"
         return connection.exec_driver_sql(sql, (index_name,)).first() is not None
 
+    def get_isolation_level_values(self, dbapi_connection: Any = None) -> list[str]:
+        # SQLAlchemy lists them in this order (error messages show it)
+        order = ["READ UNCOMMITTED", "SERIALIZABLE", "AUTOCOMMIT"]
+        return [level for level in order if level in self._isolation_lookup]
+
     def get_isolation_level(self, dbapi_connection: Any) -> str:
-        if getattr(dbapi_connection, "isolation_level", "") is None:
-            return "AUTOCOMMIT"
+        # What the database reports: SQLAlchemy does not show the driver's
+        # autocommit here (its PRAGMA still says SERIALIZABLE).
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA read_uncommitted")

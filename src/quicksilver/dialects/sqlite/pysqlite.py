@@ -110,7 +110,13 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
     def do_savepoint(self, connection: "Connection", name: str) -> None:
         raw = connection._fairy().dbapi_connection
         if raw.isolation_level is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
+            # sqlite3 only BEGINs before DML: without this the SAVEPOINT
+            # would become the outer transaction.  Issued on the driver
+            # directly so that events and echo match SQLAlchemy's.
+            try:
+                raw.execute("BEGIN")
+            except self.loaded_dbapi.Error as err:
+                connection._handle_dbapi_exception(err, "BEGIN", (), None, None)
         super().do_savepoint(connection, name)
 
     def is_disconnect(self, e: BaseException, connection: Any, cursor: Any) -> bool:
