@@ -471,6 +471,12 @@ class Connection:
         self._dbapi_connection = None
         self._is_disconnect = True
 
+    def _reflect_metadata(self, metadata: Any, **kw: Any) -> None:
+        """``MetaData.reflect(bind)`` lands here (see engine.reflection)."""
+        from .reflection import reflect_metadata
+
+        reflect_metadata(self, metadata, **kw)
+
     def detach(self) -> None:
         """Take the DBAPI connection out of the pool for good."""
         self.connection.detach()
@@ -1325,6 +1331,12 @@ class Engine(log.Identified):
     def raw_connection(self) -> Any:
         """A pooled DBAPI connection (proxied); ``close()`` returns it."""
         return self.pool.connect()
+
+    def _reflect_metadata(self, metadata: Any, **kw: Any) -> None:
+        """``MetaData.reflect(bind)`` lands here (see engine.reflection)."""
+        from .reflection import reflect_metadata
+
+        reflect_metadata(self, metadata, **kw)
 
     def _run_ddl_visitor(
         self, visitorcallable: Any, element: Any, **kwargs: Any

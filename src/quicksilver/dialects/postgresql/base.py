@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 from ...engine.default import DefaultDialect, DefaultExecutionContext
+from ...engine.reflection import Inspector
 from .compiler import PGCompiler, PGDDLCompiler, PGIdentifierPreparer, PGTypeCompiler
 from .compiler import colspecs as _colspecs
 from .reflection import PGReflectionMixin
@@ -40,6 +41,14 @@ class PGExecutionContext(DefaultExecutionContext):
     """Execution context for PostgreSQL."""
 
 
+class PGInspector(Inspector):
+    """The Inspector ``inspect()`` gives for PostgreSQL (SQLAlchemy's class)."""
+
+    def get_enums(self, schema: Optional[str] = None) -> list[dict[str, Any]]:
+        """Enum types: name, schema, visible, labels."""
+        return self._call("get_enums", schema=schema)  # type: ignore[no-any-return]
+
+
 class PGDialect(PGReflectionMixin, DefaultDialect):
     """PostgreSQL, mirroring ``sqlalchemy.dialects.postgresql.base.PGDialect``."""
 
@@ -65,6 +74,7 @@ class PGDialect(PGReflectionMixin, DefaultDialect):
     preparer = PGIdentifierPreparer
     colspecs: ClassVar[Any] = _colspecs
     execution_ctx_cls = PGExecutionContext
+    inspector = PGInspector
     _isolation_lookup = frozenset(
         {
             "SERIALIZABLE",

@@ -23,7 +23,7 @@ def _pg_types() -> dict[str, Any]:
         "text": sqltypes.TEXT,
         "numeric": sqltypes.NUMERIC,
         "real": sqltypes.REAL,
-        "double precision": sqltypes.DOUBLE_PRECISION,
+        "double precision": lambda *a: sqltypes.DOUBLE_PRECISION(precision=53),
         "boolean": sqltypes.BOOLEAN,
         "date": sqltypes.DATE,
         "time without time zone": sqltypes.TIME,
@@ -104,7 +104,12 @@ class PGReflectionMixin:
         sql = (
             "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
             "a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
-            "t.typtype, t.typname, pg_catalog.col_description(c.oid, a.attnum), t.oid "
+            "t.typtype, t.typname, pg_catalog.col_description(c.oid, a.attnum), t.oid, "
+            "(SELECT json_build_array(s.seqstart, s.seqincrement, s.seqmin, "
+            "s.seqmax, s.seqcycle, s.seqcache) FROM pg_catalog.pg_sequence s "
+            "JOIN pg_catalog.pg_depend dep ON dep.objid = s.seqrelid "
+            "WHERE dep.refobjid = c.oid AND dep.refobjsubid = a.attnum "
+            "AND dep.deptype = 'i') "
             "FROM pg_catalog.pg_attribute a "
             "JOIN pg_catalog.pg_class c ON a.attrelid = c.oid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -127,6 +132,7 @@ class PGReflectionMixin:
             typname,
             comment,
             typoid,
+            seq,
         ) in rows:
             autoincrement = False
             if default is not None and default.startswith("nextval("):
@@ -148,16 +154,30 @@ class PGReflectionMixin:
                 coltype: Any = ENUM(*labels, name=typname)
             else:
                 coltype = self._parse_type(fmt, names)
-            columns.append(
-                {
-                    "name": name,
-                    "type": coltype,
-                    "nullable": not notnull,
-                    "default": default,
-                    "autoincrement": autoincrement,
-                    "comment": comment,
+            column: dict[str, Any] = {
+                "name": name,
+                "type": coltype,
+                "nullable": not notnull,
+                "default": default,
+                "autoincrement": autoincrement,
+                "comment": comment,
+            }
+            if identity and seq is not None:
+                if isinstance(seq, str):
+                    import json
+
+                    seq = json.loads(seq)
+                start, increment, minvalue, maxvalue, cycle, cache = seq
+                column["identity"] = {
+                    "always": identity == "a",
+                    "start": start,
+                    "increment": increment,
+                    "minvalue": minvalue,
+                    "maxvalue": maxvalue,
+                    "cycle": cycle,
+                    "cache": cache,
                 }
-            )
+            columns.append(column)
         return columns
 
     def _parse_type(self, fmt: str, names: dict[str, Any]) -> Any:
@@ -194,7 +214,9 @@ class PGReflectionMixin:
         **kw: Any,
     ) -> dict[str, Any]:
         sql = (
-            "SELECT con.conname, a.attname FROM pg_catalog.pg_constraint con "
+            "SELECT con.conname, a.attname, "
+            "pg_catalog.obj_description(con.oid, 'pg_constraint') "
+            "FROM pg_catalog.pg_constraint con "
             "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
             "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) "
@@ -210,6 +232,8 @@ class PGReflectionMixin:
         return {
             "constrained_columns": [r[1] for r in rows],
             "name": rows[0][0] if rows else None,
+            "comment": rows[0][2] if rows else None,
+            "dialect_options": {"postgresql_include": []} if rows else {},
         }
 
     def get_foreign_keys(
@@ -221,7 +245,9 @@ class PGReflectionMixin:
     ) -> list[dict[str, Any]]:
         sql = (
             "SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid, true), "
-            "rn.nspname, rc.relname FROM pg_catalog.pg_constraint con "
+            "rn.nspname, rc.relname, "
+            "pg_catalog.obj_description(con.oid, 'pg_constraint') "
+            "FROM pg_catalog.pg_constraint con "
             "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
             "JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
@@ -232,7 +258,7 @@ class PGReflectionMixin:
         schema_name = self._schema_or_default(connection, schema)
         default_schema = self._schema_or_default(connection, None)
         result = []
-        for conname, definition, ref_schema, ref_table in self._rows(
+        for conname, definition, ref_schema, ref_table, comment in self._rows(
             connection, sql, {"name": table_name, "schema": schema_name}
         ):
             match = re.match(
@@ -254,6 +280,14 @@ class PGReflectionMixin:
                 options["ondelete"] = ondelete.group(1)
             if onupdate:
                 options["onupdate"] = onupdate.group(1)
+            initially = re.search(r"INITIALLY (DEFERRED|IMMEDIATE)", rest)
+            if initially:
+                options["initially"] = initially.group(1)
+            if re.search(r"(?<!NOT )DEFERRABLE", rest):
+                options["deferrable"] = True
+            match_type = re.search(r"MATCH (FULL|PARTIAL)", rest)
+            if match_type:
+                options["match"] = match_type.group(1)
             result.append(
                 {
                     "name": conname,
@@ -264,6 +298,7 @@ class PGReflectionMixin:
                     "referred_table": ref_table,
                     "referred_columns": remote,
                     "options": options,
+                    "comment": comment,
                 }
             )
         return result
@@ -276,26 +311,36 @@ class PGReflectionMixin:
         **kw: Any,
     ) -> list[dict[str, Any]]:
         sql = (
-            "SELECT i.relname, ix.indisunique, a.attname FROM pg_catalog.pg_index ix "
+            "SELECT i.relname, ix.indisunique, a.attname, "
+            "(SELECT con.conname FROM pg_catalog.pg_constraint con "
+            "WHERE con.conindid = ix.indexrelid AND con.contype = 'u') "
+            "FROM pg_catalog.pg_index ix "
             "JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid "
             "JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
             "CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) "
             "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
             "WHERE NOT ix.indisprimary AND c.relname = %(name)s AND n.nspname = %(schema)s "
-            "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con "
-            "WHERE con.conindid = ix.indexrelid AND con.contype = 'u') "
+            "AND k.ord <= ix.indnkeyatts "
             "ORDER BY i.relname, k.ord"
         )
         indexes: dict[str, dict[str, Any]] = {}
-        for name, unique, column in self._rows(
+        for name, unique, column, constraint in self._rows(
             connection,
             sql,
             {"name": table_name, "schema": self._schema_or_default(connection, schema)},
         ):
-            entry = indexes.setdefault(
-                name, {"name": name, "column_names": [], "unique": bool(unique)}
-            )
+            entry = indexes.get(name)
+            if entry is None:
+                entry = indexes[name] = {
+                    "name": name,
+                    "column_names": [],
+                    "unique": bool(unique),
+                    "dialect_options": {"postgresql_include": []},
+                }
+                if constraint is not None:
+                    # the index behind a UNIQUE constraint (SQLAlchemy's key)
+                    entry["duplicates_constraint"] = constraint
             entry["column_names"].append(column)
         return list(indexes.values())
 
@@ -307,7 +352,9 @@ class PGReflectionMixin:
         **kw: Any,
     ) -> list[dict[str, Any]]:
         sql = (
-            "SELECT con.conname, a.attname FROM pg_catalog.pg_constraint con "
+            "SELECT con.conname, a.attname, "
+            "pg_catalog.obj_description(con.oid, 'pg_constraint') "
+            "FROM pg_catalog.pg_constraint con "
             "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
             "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) "
@@ -315,14 +362,83 @@ class PGReflectionMixin:
             "WHERE con.contype = 'u' AND c.relname = %(name)s AND n.nspname = %(schema)s "
             "ORDER BY con.conname, k.ord"
         )
-        found: dict[str, list[str]] = {}
-        for name, column in self._rows(
+        found: dict[str, dict[str, Any]] = {}
+        for name, column, comment in self._rows(
             connection,
             sql,
             {"name": table_name, "schema": self._schema_or_default(connection, schema)},
         ):
-            found.setdefault(name, []).append(column)
-        return [{"name": n, "column_names": cols} for n, cols in found.items()]
+            entry = found.setdefault(
+                name,
+                {
+                    "name": name,
+                    "column_names": [],
+                    "comment": comment,
+                    "dialect_options": {
+                        "postgresql_include": [],
+                        "postgresql_nulls_not_distinct": False,
+                    },
+                },
+            )
+            entry["column_names"].append(column)
+        return list(found.values())
+
+    def get_check_constraints(
+        self,
+        connection: "Connection",
+        table_name: str,
+        schema: Optional[str] = None,
+        **kw: Any,
+    ) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid, true), "
+            "pg_catalog.obj_description(con.oid, 'pg_constraint') "
+            "FROM pg_catalog.pg_constraint con "
+            "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE con.contype = 'c' AND c.relname = %(name)s "
+            "AND n.nspname = %(schema)s ORDER BY con.conname"
+        )
+        result = []
+        for name, definition, comment in self._rows(
+            connection,
+            sql,
+            {"name": table_name, "schema": self._schema_or_default(connection, schema)},
+        ):
+            # "CHECK ((x > 0)) NOT VALID" -> "x > 0"
+            match = re.match(r"^CHECK *\((.+)\)( NOT VALID)?$", definition, re.S)
+            text = match.group(1) if match else definition
+            if text.startswith("(") and text.endswith(")"):
+                text = text[1:-1]
+            entry: dict[str, Any] = {"name": name, "sqltext": text, "comment": comment}
+            if match and match.group(2):
+                entry["dialect_options"] = {"not_valid": True}
+            result.append(entry)
+        return result
+
+    def get_enums(
+        self, connection: "Connection", schema: Optional[str] = None, **kw: Any
+    ) -> list[dict[str, Any]]:
+        """Enum types (name, schema, visible, labels), as SQLAlchemy's PG
+        Inspector gives them; ``schema="*"`` means every schema."""
+        sql = (
+            "SELECT t.typname, n.nspname, pg_catalog.pg_type_is_visible(t.oid), "
+            "coalesce(array_agg(e.enumlabel ORDER BY e.enumsortorder) "
+            "FILTER (WHERE e.enumlabel IS NOT NULL), '{}') "
+            "FROM pg_catalog.pg_type t "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+            "LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid "
+            "WHERE t.typtype = 'e' "
+        )
+        params: dict[str, Any] = {}
+        if schema != "*":
+            sql += "AND n.nspname = %(schema)s "
+            params["schema"] = self._schema_or_default(connection, schema)
+        sql += "GROUP BY t.typname, n.nspname, t.oid ORDER BY n.nspname, t.typname"
+        return [
+            {"name": name, "schema": nsp, "visible": visible, "labels": list(labels)}
+            for name, nsp, visible, labels in self._rows(connection, sql, params)
+        ]
 
     def get_table_comment(
         self,
