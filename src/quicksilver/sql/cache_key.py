@@ -39,12 +39,21 @@ class CacheKey(NamedTuple):
 
 
 def generate_cache_key(element: Any) -> Optional[CacheKey]:
-    """The ``CacheKey`` of ``element``, or None if it cannot be cached."""
+    """The ``CacheKey`` of ``element``, or None if it cannot be cached.
+
+    Statements (``Executable``) are immutable - every generative method
+    returns a copy, and ``_generate`` drops the memo - so their key is
+    memoized: executing one statement object again costs one dict lookup.
+    """
+    memo = element.__dict__.get("_qs_key_memo") if element.supports_execution else None
+    if memo is not None:
+        return memo[0]  # type: ignore[no-any-return]
     binds: list[Any] = []
     key = element._gen_cache_key({}, binds)
-    if key is None:
-        return None
-    return CacheKey(key, binds)
+    ck = None if key is None else CacheKey(key, binds)
+    if element.supports_execution:
+        element.__dict__["_qs_key_memo"] = (ck,)
+    return ck
 
 
 def compile_w_cache(

@@ -7,6 +7,9 @@ dispatches on the operator through one dict.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import uuid
 from typing import Any, Callable
 
 from .. import exc
@@ -31,6 +34,7 @@ from .elements import (
 from .special import (
     Cast,
 )
+from .sqltypes import BOOLEANTYPE
 from .type_api import TypeEngine
 
 _TYPE_METHODS: dict[Any, str] = {
@@ -95,9 +99,22 @@ def _literal_for(expr: ColumnElement, op: Any, obj: Any, type_: Any = None) -> A
     return expr._bind_param(op, obj, type_=type_)
 
 
+#: value classes compared the usual way (``col == 5``): bound, never None
+#: or a boolean constant, never a clause
+_PLAIN = frozenset({int, str, float, decimal.Decimal, dt.date, dt.datetime, uuid.UUID})
+
+
 def _boolean_compare(
     expr: ColumnElement, op: Any, obj: Any, negate: Any = None, **kw: Any
 ) -> Any:
+    if obj.__class__ in _PLAIN and not kw:
+        return BinaryExpression._make(
+            expr.self_group(against=op),
+            expr._bind_param(op, obj),
+            op,
+            BOOLEANTYPE,
+            _NEGATE.get(op),
+        )
     obj = _unwrap(obj)
     if obj is None or isinstance(obj, Null):
         if op in (ops.eq, ops.is_):
@@ -423,6 +440,20 @@ def _bitwise(expr: ColumnElement, op: Any, other: Any, **kw: Any) -> Any:
 def _getitem_unsupported(expr: ColumnElement, op: Any, *a: Any, **kw: Any) -> Any:
     raise NotImplementedError("Operator 'getitem' is not supported on this expression")
 
+
+_NEGATE = {
+    op: ops.negate(op)
+    for op in (
+        ops.eq,
+        ops.ne,
+        ops.lt,
+        ops.le,
+        ops.gt,
+        ops.ge,
+        ops.is_distinct_from,
+        ops.is_not_distinct_from,
+    )
+}
 
 _IMPLS: dict[Any, Callable[..., Any]] = {
     ops.eq: _boolean_compare,

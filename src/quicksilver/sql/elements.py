@@ -37,8 +37,12 @@ class _anonymous_label(str):
 
     @classmethod
     def make(cls, seed: int, base: str) -> "_anonymous_label":
-        base = base.replace("%", "").replace("(", "").replace(")", "").replace(" ", "_")
-        return cls("%%(%d %s)s" % (seed, base))
+        clean = _CLEAN_BASES.get(base)
+        if clean is None:
+            clean = base.translate(_LABEL_UNSAFE)
+            if len(_CLEAN_BASES) < 10000:
+                _CLEAN_BASES[base] = clean
+        return cls("%%(%d %s)s" % (seed, clean))
 
     def __add__(self, other: str) -> "_anonymous_label":
         return _anonymous_label(str.__add__(self, other))
@@ -48,6 +52,10 @@ class _anonymous_label(str):
 
 
 _ANON_RE = re.compile(r"%\((\d+) ([^)]+)\)s")
+#: base name -> its form inside an anonymous label (bounded memo: the same
+#: few column names recur in every statement)
+_CLEAN_BASES: dict[str, str] = {}
+_LABEL_UNSAFE = str.maketrans({"%": None, "(": None, ")": None, " ": "_"})
 
 
 def _anon_key(name: Any, anon_map: dict[Any, int]) -> Any:
@@ -105,14 +113,10 @@ class ClauseElement(Visitable):
 
     def _generate_cache_key(self) -> Optional["CacheKey"]:
         """The statement's cache key and its bound parameters, or None."""
-        from .cache_key import generate_cache_key
-
-        return generate_cache_key(self)
+        return _late.generate_cache_key(self)  # type: ignore[no-any-return]
 
     def _compile_w_cache(self, dialect: Any, **kw: Any) -> Any:
-        from .cache_key import compile_w_cache
-
-        return compile_w_cache(self, dialect, **kw)
+        return _late.compile_w_cache(self, dialect, **kw)
 
     def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> Any:
         """Compile to a ``Compiled`` for ``dialect`` (default: the generic one)."""
@@ -221,21 +225,22 @@ class ColumnElement(ops.ColumnOperators, ClauseElement):
         )
 
     def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
-        from .default_comparator import operate
-
-        return operate(self, op, *other, **kwargs)
+        return _late.operate(self, op, *other, **kwargs)
 
     def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
-        from .default_comparator import reverse_operate
-
-        return reverse_operate(self, op, other, **kwargs)
+        return _late.reverse_operate(self, op, other, **kwargs)
 
     def _bind_param(
         self, operator: Any, obj: Any, type_: Any = None, expanding: bool = False
     ) -> "BindParameter":
-        from .coercions import check_literal
-
-        check_literal(obj, self.type if type_ is None else type_, self)
+        _late.check_literal(obj, self.type if type_ is None else type_, self)
+        if type_ is None and not expanding:
+            # the common ``col == value``: built without __init__'s branches
+            return BindParameter._compared(
+                obj,
+                self.type.coerce_compared_value(operator, obj),
+                "param" if self._is_bind_parameter else (self.key or "param"),
+            )
         return BindParameter(
             None,
             obj,
@@ -352,6 +357,8 @@ class BindParameter(ColumnElement):
 
     __visit_name__ = "bindparam"
     _is_bind_parameter = True
+    #: the ``id`` inside an anonymous ``key`` (None for a plain name)
+    _anon_seed: Optional[int] = None
 
     def __init__(
         self,
@@ -376,11 +383,10 @@ class BindParameter(ColumnElement):
             required = value is _NO_ARG and callable_ is None
         if value is _NO_ARG:
             value = None
-        self._orig_key = key if key is not None else (_key_seed or "param")
-        if key is None:
-            self.key = _anonymous_label.make(id(self), _key_seed or "param")
-        elif unique:
-            self.key = _anonymous_label.make(id(self), key)
+        self._orig_key = orig = key if key is not None else (_key_seed or "param")
+        if key is None or unique:
+            self.key = _anonymous_label.make(id(self), orig)
+            self._anon_seed = id(self)
         else:
             self.key = key
         self.unique = unique
@@ -407,6 +413,28 @@ class BindParameter(ColumnElement):
         else:
             self.type = to_instance(type_)
 
+    @classmethod
+    def _compared(cls, value: Any, type_: TypeEngine, base: str) -> "BindParameter":
+        """A unique bind of ``value`` compared to a column: what
+        ``__init__(None, value, unique=True, _key_seed=base, ...)`` makes."""
+        new = cls.__new__(cls)
+        seed = id(new)
+        new.__dict__.update(
+            _orig_key=base,
+            key=_anonymous_label.make(seed, base),
+            _anon_seed=seed,
+            unique=True,
+            value=value,
+            callable=None,
+            required=False,
+            expanding=False,
+            literal_execute=False,
+            isoutparam=False,
+            _is_crud=False,
+            type=type_,
+        )
+        return new
+
     @property
     def effective_value(self) -> Any:
         if self.callable is not None:
@@ -426,11 +454,13 @@ class BindParameter(ColumnElement):
         if not self.unique:
             self.unique = True
             self.key = _anonymous_label.make(id(self), self._orig_key)
+            self._anon_seed = id(self)
 
     def _clone(self, **kw: Any) -> "BindParameter":
         new = super()._clone()
-        if self.unique:
+        if self.unique or self._anon_seed is not None:
             new.key = _anonymous_label.make(id(new), new._orig_key)
+            new._anon_seed = id(new)
         return new  # type: ignore[return-value]
 
     def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
@@ -438,7 +468,16 @@ class BindParameter(ColumnElement):
         if tk is None:
             return None
         binds.append(self)
-        key = _anon_key(self.key, anon_map)
+        seed = self._anon_seed
+        if seed is not None:
+            # the fast form of _anon_key(self.key): the seed's ordinal and
+            # the base name, without parsing the label
+            idx = anon_map.get(seed)
+            if idx is None:
+                idx = anon_map[seed] = len(anon_map)
+            key: Any = ("anon", idx, self._orig_key)
+        else:
+            key = _anon_key(self.key, anon_map)
         if self.literal_execute:
             return ("bind", key, tk, self.expanding, True, repr(self.value))
         return ("bind", key, tk, self.expanding)
@@ -549,15 +588,11 @@ class TextClause(ColumnElement):
 
 
 def _null_type() -> TypeEngine:
-    from .sqltypes import NULLTYPE
-
-    return NULLTYPE
+    return _late.NULLTYPE  # type: ignore[no-any-return]
 
 
 def _bool_type() -> TypeEngine:
-    from .sqltypes import BOOLEANTYPE
-
-    return BOOLEANTYPE
+    return _late.BOOLEANTYPE  # type: ignore[no-any-return]
 
 
 class Null(ColumnElement):
@@ -605,13 +640,13 @@ class True_(ColumnElement):
 def _key_of_all(
     items: Iterable[Any], anon_map: dict[Any, int], binds: list[Any]
 ) -> Any:
-    out = []
-    for item in items:
-        k = item._gen_cache_key(anon_map, binds)
+    if not items:
+        return ()
+    out = tuple([item._gen_cache_key(anon_map, binds) for item in items])
+    for k in out:
         if k is None:
             return None
-        out.append(k)
-    return tuple(out)
+    return out
 
 
 class ClauseList(ClauseElement):
@@ -836,6 +871,22 @@ class BinaryExpression(ColumnElement):
         self.type = to_instance(type_)
         self.negate = negate
         self.modifiers = modifiers or {}
+
+    @classmethod
+    def _make(
+        cls, left: Any, right: Any, operator: Any, type_: TypeEngine, negate: Any
+    ) -> "BinaryExpression":
+        """``__init__`` for operands already grouped and a type instance."""
+        new = cls.__new__(cls)
+        new.__dict__.update(
+            left=left,
+            right=right,
+            operator=operator,
+            type=type_,
+            negate=negate,
+            modifiers=EMPTY_DICT,
+        )
+        return new
 
     def get_children(self, **kw: Any) -> Iterable[Any]:
         return (self.left, self.right)
@@ -1106,3 +1157,30 @@ class CollationClause(ColumnElement):
 
     def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
         return ("collation", self.collation)
+
+
+class _LateImports:
+    """Functions of modules that import this one, bound on first use.
+
+    Hot paths (``col == 5``, ``_compile_w_cache``) call them through this
+    object instead of a function-level ``import``, which costs an import
+    lookup per call.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from . import cache_key, coercions, default_comparator, sqltypes
+
+        found = {
+            "operate": default_comparator.operate,
+            "reverse_operate": default_comparator.reverse_operate,
+            "check_literal": coercions.check_literal,
+            "generate_cache_key": cache_key.generate_cache_key,
+            "compile_w_cache": cache_key.compile_w_cache,
+            "NULLTYPE": sqltypes.NULLTYPE,
+            "BOOLEANTYPE": sqltypes.BOOLEANTYPE,
+        }
+        self.__dict__.update(found)
+        return found[name]
+
+
+_late: Any = _LateImports()

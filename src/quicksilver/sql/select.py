@@ -617,41 +617,59 @@ class Select(SelectBase):
 
     # -- cache key -----------------------------------------------------------
     def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        # only the parts a statement uses are visited: a typical
+        # ``select(cols).where(x)`` touches two lists, not ten
         cols = _key_of_all(self._raw_columns, anon_map, binds)
-        where = _key_of_all(self._where_criteria, anon_map, binds)
-        having = _key_of_all(self._having_criteria, anon_map, binds)
-        froms = _key_of_all(self._from_obj, anon_map, binds)
-        joins = []
-        for target, on, from_, isouter, full in self._setup_joins:
-            tk = target._gen_cache_key(anon_map, binds)
-            ok = on._gen_cache_key(anon_map, binds) if on is not None else ()
-            fk = from_._gen_cache_key(anon_map, binds) if from_ is not None else ()
-            if tk is None or ok is None or fk is None:
+        if cols is None:
+            return None
+        key: list[Any] = ["select", cols]
+        for tag, items in (
+            ("where", self._where_criteria),
+            ("having", self._having_criteria),
+            ("from", self._from_obj),
+            ("distinct_on", self._distinct_on),
+            ("correlate", self._correlate),
+        ):
+            if items:
+                k = _key_of_all(items, anon_map, binds)
+                if k is None:
+                    return None
+                key += (tag, k)
+        if self._correlate_except is not None:
+            k = _key_of_all(self._correlate_except, anon_map, binds)
+            if k is None:
                 return None
-            joins.append((tk, ok, fk, isouter, full))
-        rest = self._gen_limit_key(anon_map, binds)
-        distinct_on = _key_of_all(self._distinct_on, anon_map, binds)
-        corr = _key_of_all(self._correlate, anon_map, binds)
-        corr_ex = (
-            _key_of_all(self._correlate_except, anon_map, binds)
-            if self._correlate_except is not None
-            else ()
-        )
-        parts = (cols, where, having, froms, distinct_on, corr, corr_ex, rest)
-        if any(p is None for p in parts) or any(p is None for p in rest[0] if False):
-            return None
-        if rest[1] is None or rest[2] is None:
-            return None
-        return (
-            "select",
-            parts,
-            tuple(joins),
+            key += ("correlate_except", k)
+        if self._setup_joins:
+            joins = []
+            for target, on, from_, isouter, full in self._setup_joins:
+                tk = target._gen_cache_key(anon_map, binds)
+                ok = on._gen_cache_key(anon_map, binds) if on is not None else ()
+                fk = from_._gen_cache_key(anon_map, binds) if from_ is not None else ()
+                if tk is None or ok is None or fk is None:
+                    return None
+                joins.append((tk, ok, fk, isouter, full))
+            key += ("joins", tuple(joins))
+        if (
+            self._limit_clause is not None
+            or self._offset_clause is not None
+            or self._order_by_clauses
+            or self._group_by_clauses
+            or self._for_update_arg is not None
+        ):
+            rest = self._gen_limit_key(anon_map, binds)
+            if rest[1] is None or rest[2] is None:
+                return None
+            key += ("rest", rest)
+        key += (
             self._distinct,
             self._auto_correlate,
+            self._label_style,
             self._prefixes,
             self._suffixes,
             self._propagate_attrs.get("plugin_key") if self._propagate_attrs else None,
         )
+        return tuple(key)
 
     def __repr__(self) -> str:
         return f"<Select at {id(self):#x}>"
