@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 from .. import exc as sa_exc
 from ..util import warn
 from . import exc as orm_exc
-from .base import object_state
+from .base import _configure_pending, _mappers_pending, object_state
 
 if TYPE_CHECKING:
     from .session import Session
@@ -90,24 +90,38 @@ def sort_tables(tables: Iterable[Any]) -> list[Any]:
     return ordered
 
 
+_late: dict[str, Any] = {}
+
+
+def _late_modules() -> dict[str, Any]:
+    """persistence and dependency import this module: bind them on first use."""
+    if not _late:
+        from . import dependency, persistence, relationships
+
+        _late["persistence"] = persistence
+        _late["dependency"] = dependency
+        _late["relationships"] = relationships
+    return _late
+
+
 def flush_session(session: "Session", objects: Optional[Sequence[Any]]) -> None:
     """Flush ``session`` (or only ``objects``); called by ``Session.flush``."""
-    from .persistence import execute_flush
-
+    late = _late or _late_modules()
+    execute_flush = late["persistence"].execute_flush
     dispatch = session.dispatch
     uow = UOWTransaction(session)
     if dispatch.before_flush:
         dispatch.before_flush(session, uow, objects)
 
-    from .base import _configure_pending, _mappers_pending
-
     if _mappers_pending[0]:
         _configure_pending()
-    from . import dependency  # relationships (issue 5): cascades, key syncing
+    dependency = late["dependency"]  # relationships (issue 5): cascades, keys
 
-    rel_plan = dependency.preflush(session) if dependency.has_relationships(
-        session
-    ) else None
+    rel_plan = (
+        dependency.preflush(session)
+        if late["relationships"]._any_relationship[0]
+        else None
+    )
     deleted = session._deleted
     new_states = list(session._new)
     delete_states = list(deleted)
