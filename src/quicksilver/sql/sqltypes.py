@@ -11,19 +11,162 @@ Bind processors here check each value's Python type cheaply and raise
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import enum
-import json
-import operator
-import uuid
-from typing import Any, Callable, ClassVar, Optional, Sequence
+from typing import Any
 
-from .. import exc
-from . import operators as ops
+from ._types_scalar import (
+    _ARITH as _ARITH,
+)
+from ._types_scalar import (
+    _VALUE_TYPES as _VALUE_TYPES,
+)
+from ._types_scalar import (
+    BOOLEANTYPE as BOOLEANTYPE,
+)
+from ._types_scalar import (
+    INTEGERTYPE as INTEGERTYPE,
+)
+from ._types_scalar import (
+    NULLTYPE as NULLTYPE,
+)
+from ._types_scalar import (
+    NUMERICTYPE as NUMERICTYPE,
+)
+from ._types_scalar import (
+    STRINGTYPE as STRINGTYPE,
+)
+from ._types_scalar import (
+    TABLEVALUE as TABLEVALUE,
+)
+from ._types_scalar import (
+    BigInteger as BigInteger,
+)
+from ._types_scalar import (
+    Boolean as Boolean,
+)
+from ._types_scalar import (
+    Concatenable as Concatenable,
+)
+from ._types_scalar import (
+    Date as Date,
+)
+from ._types_scalar import (
+    DateTime as DateTime,
+)
+from ._types_scalar import (
+    Double as Double,
+)
+from ._types_scalar import (
+    Enum as Enum,
+)
+from ._types_scalar import (
+    Float as Float,
+)
+from ._types_scalar import (
+    Indexable as Indexable,
+)
+from ._types_scalar import (
+    Integer as Integer,
+)
+from ._types_scalar import (
+    Interval as Interval,
+)
+from ._types_scalar import (
+    LargeBinary as LargeBinary,
+)
+from ._types_scalar import (
+    NullType as NullType,
+)
+from ._types_scalar import (
+    Numeric as Numeric,
+)
+from ._types_scalar import (
+    SmallInteger as SmallInteger,
+)
+from ._types_scalar import (
+    String as String,
+)
+from ._types_scalar import (
+    Text as Text,
+)
+from ._types_scalar import (
+    Time as Time,
+)
+from ._types_scalar import (
+    Unicode as Unicode,
+)
+from ._types_scalar import (
+    UnicodeText as UnicodeText,
+)
+from ._types_scalar import (
+    Uuid as Uuid,
+)
+from ._types_scalar import (
+    _Binary as _Binary,
+)
+from ._types_scalar import (
+    _Checked as _Checked,
+)
+from ._types_scalar import (
+    _class_check as _class_check,
+)
+from ._types_scalar import (
+    _DateAffinity as _DateAffinity,
+)
+from ._types_scalar import (
+    _Decimal as _Decimal,
+)
+from ._types_scalar import (
+    _number_check as _number_check,
+)
+from ._types_scalar import (
+    _NumericCommon as _NumericCommon,
+)
+from ._types_scalar import (
+    _quote_string as _quote_string,
+)
+from ._types_scalar import (
+    _resolve_value_to_type as _resolve_value_to_type,
+)
+from ._types_scalar import (
+    _to_decimal as _to_decimal,
+)
+from ._types_scalar import (
+    _to_float as _to_float,
+)
+from ._types_structured import (
+    _JSON_NULL as _JSON_NULL,
+)
+from ._types_structured import (
+    ARRAY as ARRAY,
+)
+from ._types_structured import (
+    JSON as JSON,
+)
+from ._types_structured import (
+    JSONIntIndexType as JSONIntIndexType,
+)
+from ._types_structured import (
+    JSONPathType as JSONPathType,
+)
+from ._types_structured import (
+    JSONStrIndexType as JSONStrIndexType,
+)
+from ._types_structured import (
+    _apply_nested as _apply_nested,
+)
+from ._types_structured import (
+    _evaluates_json_none as _evaluates_json_none,
+)
+from ._types_structured import (
+    _is_clause as _is_clause,
+)
+from ._types_structured import (
+    _JSONNull as _JSONNull,
+)
+from ._types_structured import (
+    _to_tuple as _to_tuple,
+)
 from .type_api import (
-    BindTypeError,
-    Processor,
     TypeDecorator,
     TypeEngine,
     UserDefinedType,
@@ -31,961 +174,6 @@ from .type_api import (
 )
 
 __all__ = ["TypeDecorator", "UserDefinedType"]
-
-_Decimal = decimal.Decimal
-_ARITH = {ops.add, ops.sub, ops.mul, ops.truediv, ops.floordiv, ops.mod}
-
-
-def _quote_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-class _Checked(TypeEngine):
-    """A type whose bind processor checks the Python type of each value."""
-
-    def bind_processor(self, dialect: Any) -> Optional[Processor]:
-        return self._checked_proc(dialect, None)
-
-    def _bind_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        if type(self).bind_processor is not _Checked.bind_processor:
-            return self.bind_processor(dialect)  # a user override wins
-        return self._checked_proc(dialect, key)
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        return None
-
-    def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
-        return op, self
-
-
-class Concatenable:
-    """Mixin: ``+`` between two of these renders SQL concatenation (``||``)."""
-
-    _concatenable = True
-
-
-class Indexable:
-    """Mixin: ``expr[index]`` is supported (ARRAY, JSON)."""
-
-    _indexable = True
-
-
-# ---------------------------------------------------------------- numbers
-class _NumericCommon(_Checked):
-    def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
-        if op in _ARITH and isinstance(other, _NumericCommon):
-            if isinstance(self, Integer) and not isinstance(other, Integer):
-                return op, other
-            return op, self
-        if op in (ops.add, ops.sub) and isinstance(other, (Date, DateTime)):
-            return op, other
-        return op, self
-
-
-class Integer(_NumericCommon):
-    """An integer (mirrors ``sqlalchemy.Integer``); binds reject non-integers."""
-
-    __visit_name__ = "integer"
-    _affinity_root = True
-
-    @property
-    def python_type(self) -> type:
-        return int
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        type_ = self
-
-        def slow(value: Any) -> Any:
-            if isinstance(value, bool):
-                raise BindTypeError(key, value, type_, "an int")
-            if isinstance(value, int):
-                return int(value)
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            if isinstance(value, _Decimal) and value == value.to_integral_value():
-                return int(value)
-            if hasattr(value, "__index__") and not isinstance(value, (str, bytes)):
-                return operator.index(value)
-            raise BindTypeError(key, value, type_, "an int")
-
-        def process(value: Any) -> Any:
-            if value.__class__ is int or value is None:
-                return value
-            return slow(value)
-
-        return process
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: str(int(value))
-
-
-class SmallInteger(Integer):
-    """A small integer (``SMALLINT``)."""
-
-    __visit_name__ = "small_integer"
-
-
-class BigInteger(Integer):
-    """A big integer (``BIGINT``)."""
-
-    __visit_name__ = "big_integer"
-
-
-def _number_check(key: Optional[str], type_: TypeEngine, expected: str) -> Processor:
-    def process(value: Any) -> Any:
-        cls = value.__class__
-        if cls is float or cls is int or cls is _Decimal or value is None:
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float, _Decimal)):
-            raise BindTypeError(key, value, type_, expected)
-        return value
-
-    return process
-
-
-class Numeric(_NumericCommon):
-    """A fixed-precision number, returned as ``Decimal`` when ``asdecimal``."""
-
-    __visit_name__ = "numeric"
-    _affinity_root = True
-    _default_decimal_return_scale = 10
-
-    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
-        """An ``int`` next to a Numeric binds as Integer, as in SQLAlchemy."""
-        if value.__class__ is int:
-            return Integer()
-        return self
-
-    def __init__(
-        self,
-        precision: Optional[int] = None,
-        scale: Optional[int] = None,
-        decimal_return_scale: Optional[int] = None,
-        asdecimal: bool = True,
-    ) -> None:
-        self.precision = precision
-        self.scale = scale
-        self.decimal_return_scale = decimal_return_scale
-        self.asdecimal = asdecimal
-
-    @property
-    def python_type(self) -> type:
-        return _Decimal if self.asdecimal else float
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        return _number_check(key, self, "a number (int, float or Decimal)")
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        if self.asdecimal:
-            return _to_decimal
-        return _to_float
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: str(value)
-
-
-def _to_decimal(value: Any) -> Any:
-    if value is None or value.__class__ is _Decimal:
-        return value
-    if isinstance(value, float):
-        return _Decimal(repr(value))
-    return _Decimal(value)
-
-
-def _to_float(value: Any) -> Any:
-    if value is None or value.__class__ is float:
-        return value
-    return float(value)
-
-
-class Float(Numeric):
-    """A floating point number, returned as ``float`` unless ``asdecimal``."""
-
-    __visit_name__ = "float"
-    _affinity_root = True
-
-    def __init__(
-        self,
-        precision: Optional[int] = None,
-        asdecimal: bool = False,
-        decimal_return_scale: Optional[int] = None,
-    ) -> None:
-        self.precision = precision
-        self.asdecimal = asdecimal
-        self.decimal_return_scale = decimal_return_scale
-
-    @property
-    def scale(self) -> None:  # type: ignore[override]
-        return None
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        if self.asdecimal:
-            return _to_decimal
-        return _to_float
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: repr(float(value))
-
-
-class Double(Float):
-    """A double-precision float (``DOUBLE`` / ``DOUBLE PRECISION``)."""
-
-    __visit_name__ = "double"
-
-
-# ---------------------------------------------------------------- strings
-class String(Concatenable, _Checked):
-    """A string; binds reject non-``str`` values and strings over ``length``."""
-
-    __visit_name__ = "string"
-    _affinity_root = True
-
-    def __init__(self, length: Optional[int] = None, collation: Optional[str] = None):
-        self.length = length
-        self.collation = collation
-
-    @property
-    def python_type(self) -> type:
-        return str
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        type_ = self
-        length = self.length
-
-        if length is None:
-
-            def process(value: Any) -> Any:
-                if value.__class__ is str or value is None or isinstance(value, str):
-                    return value
-                raise BindTypeError(key, value, type_, "a str")
-
-            return process
-
-        def process_len(value: Any) -> Any:
-            if value is None:
-                return value
-            if not isinstance(value, str):
-                raise BindTypeError(key, value, type_, "a str")
-            if len(value) > length:
-                raise BindTypeError(
-                    key, value, type_, f"a str of at most {length} characters"
-                )
-            return value
-
-        return process_len
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: _quote_string(str(value))
-
-    def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
-        if op is ops.add and isinstance(other, (String, NullType)):
-            return ops.concat_op, self
-        if op is ops.concat_op:
-            return op, self
-        return op, self
-
-
-class Text(String):
-    """Unbounded text (``TEXT``)."""
-
-    __visit_name__ = "text"
-
-
-class Unicode(String):
-    """A Unicode string (same as ``String`` in Python 3)."""
-
-    __visit_name__ = "unicode"
-
-
-class UnicodeText(Text):
-    """Unbounded Unicode text."""
-
-    __visit_name__ = "unicode_text"
-
-
-# ---------------------------------------------------------------- boolean
-class Boolean(_Checked):
-    """A boolean; binds accept ``bool`` and the integers 0 and 1."""
-
-    __visit_name__ = "boolean"
-    _affinity_root = True
-
-    def __init__(self, create_constraint: bool = False, name: Optional[str] = None):
-        self.create_constraint = create_constraint
-        self.name = name
-
-    @property
-    def python_type(self) -> type:
-        return bool
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        type_ = self
-
-        def process(value: Any) -> Any:
-            if value is None or value.__class__ is bool:
-                return value
-            if isinstance(value, int) and value in (0, 1):
-                return bool(value)
-            raise BindTypeError(key, value, type_, "a bool")
-
-        return process
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        if getattr(dialect, "supports_native_boolean", True):
-            return lambda value: "true" if value else "false"
-        return lambda value: "1" if value else "0"
-
-
-# ---------------------------------------------------------------- dates
-def _class_check(
-    key: Optional[str], type_: TypeEngine, classes: tuple[type, ...], expected: str
-) -> Processor:
-    first = classes[0]
-
-    def process(value: Any) -> Any:
-        if value is None or value.__class__ is first or isinstance(value, classes):
-            return value
-        raise BindTypeError(key, value, type_, expected)
-
-    return process
-
-
-class _DateAffinity(_Checked):
-    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
-        """``ts + timedelta`` binds an Interval, ``iv + datetime`` a DateTime."""
-        if op is ops.add or op is ops.sub:
-            own = _resolve_value_to_type(value)
-            if isinstance(own, _DateAffinity) and not isinstance(
-                own, self._type_affinity
-            ):
-                return own
-        return self
-
-    def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
-        if (
-            op is ops.sub
-            and isinstance(other, (DateTime, Date))
-            and not isinstance(other, Interval)
-        ):
-            return op, Interval()
-        if op in (ops.add, ops.sub) and isinstance(other, Interval):
-            return op, DateTime() if isinstance(self, Date) else self
-        return op, self
-
-
-class DateTime(_DateAffinity):
-    """A date and time (``datetime.datetime``); ``timezone=True`` keeps the offset."""
-
-    __visit_name__ = "datetime"
-    _affinity_root = True
-
-    def __init__(self, timezone: bool = False) -> None:
-        self.timezone = timezone
-
-    @property
-    def python_type(self) -> type:
-        return dt.datetime
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        type_ = self
-
-        def process(value: Any) -> Any:
-            if value is None or value.__class__ is dt.datetime:
-                return value
-            if isinstance(value, dt.datetime):
-                return value
-            if isinstance(value, dt.date):
-                return dt.datetime(value.year, value.month, value.day)
-            raise BindTypeError(key, value, type_, "a datetime.datetime")
-
-        return process
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: _quote_string(value.isoformat(" "))
-
-
-class Date(_DateAffinity):
-    """A calendar date (``datetime.date``)."""
-
-    __visit_name__ = "date"
-    _affinity_root = True
-
-    @property
-    def python_type(self) -> type:
-        return dt.date
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        return _class_check(key, self, (dt.date,), "a datetime.date")
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: _quote_string(value.isoformat())
-
-
-class Time(_DateAffinity):
-    """A time of day (``datetime.time``)."""
-
-    __visit_name__ = "time"
-    _affinity_root = True
-
-    def __init__(self, timezone: bool = False) -> None:
-        self.timezone = timezone
-
-    @property
-    def python_type(self) -> type:
-        return dt.time
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        return _class_check(key, self, (dt.time,), "a datetime.time")
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: _quote_string(value.isoformat())
-
-
-class Interval(_DateAffinity):
-    """A span of time (``datetime.timedelta``)."""
-
-    __visit_name__ = "interval"
-    _affinity_root = True
-
-    def __init__(
-        self,
-        native: bool = True,
-        second_precision: Optional[int] = None,
-        day_precision: Optional[int] = None,
-    ) -> None:
-        self.native = native
-        self.second_precision = second_precision
-        self.day_precision = day_precision
-
-    @property
-    def python_type(self) -> type:
-        return dt.timedelta
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        return _class_check(key, self, (dt.timedelta,), "a datetime.timedelta")
-
-    def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
-        if op in (ops.add,) and isinstance(other, (DateTime, Date)):
-            return op, DateTime()
-        return op, self
-
-
-# ---------------------------------------------------------------- binary
-class _Binary(_Checked):
-    _affinity_root = True
-
-    def __init__(self, length: Optional[int] = None) -> None:
-        self.length = length
-
-    @property
-    def python_type(self) -> type:
-        return bytes
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        type_ = self
-
-        def process(value: Any) -> Any:
-            if value is None or value.__class__ is bytes:
-                return value
-            if isinstance(value, (bytes, bytearray, memoryview)):
-                return bytes(value)
-            raise BindTypeError(key, value, type_, "bytes")
-
-        return process
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        def process(value: Any) -> Any:
-            if value is None or value.__class__ is bytes:
-                return value
-            return bytes(value)
-
-        return process
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: "X'" + bytes(value).hex().upper() + "'"
-
-
-class LargeBinary(_Binary):
-    """Binary data (``bytes``); ``BLOB`` / ``BYTEA``."""
-
-    __visit_name__ = "large_binary"
-
-
-# ---------------------------------------------------------------- enum
-class Enum(String):
-    """A fixed set of values, from a Python ``enum.Enum`` class or strings.
-
-    Like SQLAlchemy, a Python enum is stored by member *name* (or by the
-    strings ``values_callable`` returns).  ``native_enum`` renders a named
-    ``ENUM`` type on PostgreSQL; elsewhere a ``VARCHAR`` of the longest value.
-    """
-
-    __visit_name__ = "enum"
-
-    def __init__(
-        self,
-        *enums: Any,
-        name: Optional[str] = None,
-        native_enum: bool = True,
-        create_constraint: bool = False,
-        length: Optional[int] = None,
-        schema: Optional[str] = None,
-        values_callable: Optional[Callable[[Any], Sequence[str]]] = None,
-        validate_strings: bool = False,
-        inherit_schema: bool = False,
-        metadata: Any = None,
-        quote: Any = None,
-        sort_key_function: Any = None,
-        omit_aliases: bool = True,
-        **kw: Any,
-    ) -> None:
-        self.enum_class: Optional[type] = None
-        if (
-            len(enums) == 1
-            and isinstance(enums[0], type)
-            and issubclass(enums[0], enum.Enum)
-        ):
-            self.enum_class = enums[0]
-            members = list(self.enum_class.__members__.values())
-            if values_callable is not None:
-                self.enums = list(values_callable(self.enum_class))
-            else:
-                self.enums = [m.name for m in members]
-            self._object_lookup = dict(zip(self.enums, members, strict=False))
-            self._valid_lookup = {m: v for v, m in self._object_lookup.items()}
-            if name is None:
-                name = self.enum_class.__name__.lower()
-        else:
-            self.enums = list(enums)
-            self._object_lookup = {e: e for e in self.enums}
-            self._valid_lookup = dict(self._object_lookup)
-        self.values_callable = values_callable
-        self.name = name
-        self.native_enum = native_enum
-        self.native = native_enum
-        self.create_constraint = create_constraint
-        self.schema = schema
-        self.validate_strings = validate_strings
-        self.inherit_schema = inherit_schema
-        self.metadata = metadata
-        longest = max((len(e) for e in self.enums), default=0)
-        self.length = length if length is not None else longest
-        self.collation = None
-        self._user_length = length
-
-    @property
-    def python_type(self) -> type:
-        return self.enum_class if self.enum_class is not None else str
-
-    @property
-    def _static_cache_key(self) -> Any:
-        return (Enum, tuple(self.enums), self.name, self.native_enum, self.enum_class)
-
-    def adapt(self, cls: type, **kw: Any) -> TypeEngine:
-        if issubclass(cls, Enum):
-            args = tuple(self.enums) if self.enum_class is None else (self.enum_class,)
-            kw.setdefault("name", self.name)
-            kw.setdefault("native_enum", self.native_enum)
-            kw.setdefault("create_constraint", self.create_constraint)
-            kw.setdefault("schema", self.schema)
-            kw.setdefault("values_callable", self.values_callable)
-            kw.setdefault("metadata", self.metadata)
-            kw.setdefault("length", self._user_length)
-            return cls(*args, **kw)  # type: ignore[no-any-return]
-        return super().adapt(cls, **kw)
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        lookup = self._valid_lookup
-        type_ = self
-        expected = "one of " + ", ".join(repr(e) for e in self.enums[:8])
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return value
-            try:
-                return lookup[value]
-            except (KeyError, TypeError):
-                pass
-            if isinstance(value, str) and value in self._object_lookup:
-                return value
-            raise BindTypeError(key, value, type_, expected)
-
-        return process
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        if self.enum_class is None:
-            return None
-        lookup = self._object_lookup
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return None
-            try:
-                return lookup[value]
-            except KeyError:
-                raise LookupError(
-                    f"'{value}' is not among the defined enum values. Enum name: "
-                    f"{self.name}. Possible values: {', '.join(self.enums)}"
-                )
-
-        return process
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        lookup = self._valid_lookup
-        return lambda value: _quote_string(lookup.get(value, value))
-
-    def __repr__(self) -> str:
-        parts = [repr(e) for e in self.enums]
-        if self.enum_class is not None:
-            parts = [self.enum_class.__name__]
-        elif self.name:
-            parts.append(f"name={self.name!r}")
-        return f"Enum({', '.join(parts)})"
-
-
-# ---------------------------------------------------------------- JSON
-class JSON(Indexable, TypeEngine):
-    """A JSON document; binds serialise with ``json.dumps``.
-
-    ``None`` is stored as JSON ``null`` unless ``none_as_null=True`` (as in
-    SQLAlchemy); use ``null()`` for a SQL NULL.
-    """
-
-    __visit_name__ = "JSON"
-    _affinity_root = True
-    #: always the JSON value ``null``, even with ``none_as_null=True``
-    NULL: ClassVar[Any]
-
-    def __init__(self, none_as_null: bool = False) -> None:
-        self.none_as_null = none_as_null
-
-    @property
-    def should_evaluate_none(self) -> bool:  # type: ignore[override]
-        return not self.none_as_null
-
-    @should_evaluate_none.setter
-    def should_evaluate_none(self, value: bool) -> None:
-        self.none_as_null = not value
-
-    @property
-    def python_type(self) -> type:
-        return dict
-
-    class Comparator(TypeEngine.Comparator):
-        """JSON index access: ``col["key"]``, ``col[("a", 1)]``; ``.as_string()``."""
-
-        __slots__ = ()
-
-        def __getitem__(self, index: Any) -> Any:
-            from .special import _json_getitem
-
-            return _json_getitem(self.expr, index)
-
-        def as_string(self) -> Any:
-            """The indexed value as a SQL string (``CAST(... AS VARCHAR)``)."""
-            return self._as(String())
-
-        def as_integer(self) -> Any:
-            """The indexed value as a SQL integer."""
-            return self._as(Integer())
-
-        def as_float(self) -> Any:
-            """The indexed value as a SQL float."""
-            return self._as(Float())
-
-        def as_numeric(self, precision: int, scale: int, asdecimal: bool = True) -> Any:
-            """The indexed value as a SQL ``NUMERIC(precision, scale)``."""
-            return self._as(Numeric(precision, scale, asdecimal=asdecimal))
-
-        def as_boolean(self) -> Any:
-            """The indexed value as a SQL boolean."""
-            return self._as(Boolean())
-
-        def as_json(self) -> Any:
-            """The indexed value as JSON (what plain indexing gives)."""
-            return self.expr
-
-        def _as(self, type_: TypeEngine) -> Any:
-            from .special import _json_as
-
-            return _json_as(self.expr, type_)
-
-    comparator_factory = Comparator
-
-    def _serializer(self, dialect: Any) -> Callable[[Any], str]:
-        return getattr(dialect, "_json_serializer", None) or json.dumps
-
-    def bind_processor(self, dialect: Any) -> Optional[Processor]:
-        dumps = self._serializer(dialect)
-        none_as_null = self.none_as_null
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return None if none_as_null else dumps(None)
-            if value is _JSON_NULL:
-                return dumps(None)
-            return dumps(value)
-
-        return process
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        loads = getattr(dialect, "_json_deserializer", None) or json.loads
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return None
-            if isinstance(value, (str, bytes)):
-                return loads(value)
-            return value
-
-        return process
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        dumps = self._serializer(dialect)
-        return lambda value: _quote_string(dumps(value))
-
-
-class _JSONNull:
-    """``JSON.NULL``: the JSON value ``null`` (SQL NULL is ``null()``)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "symbol('JSON_NULL')"
-
-    def __reduce__(self) -> str:
-        return "_JSON_NULL"
-
-
-_JSON_NULL = _JSONNull()
-JSON.NULL = _JSON_NULL
-
-
-def _evaluates_json_none(type_: TypeEngine) -> bool:
-    """Whether a Python ``None`` bound with ``type_`` means JSON ``null``."""
-    return isinstance(type_, JSON) and bool(type_.should_evaluate_none)
-
-
-class JSONIntIndexType(Integer):
-    """The type of an integer JSON index (``col[0]``); mirrors
-    ``JSON.JSONIntIndexType``."""
-
-
-class JSONStrIndexType(String):
-    """The type of a string JSON index (``col["key"]``), cast as ``TEXT`` on
-    PostgreSQL; mirrors ``JSON.JSONStrIndexType``."""
-
-
-class JSONPathType(TypeEngine):
-    """The type of a JSON path index (``col[("a", 1)]``); dialects turn the
-    tuple into their path syntax.  Mirrors ``JSON.JSONPathType``."""
-
-    __visit_name__ = "json_path"
-
-
-JSON.JSONIntIndexType = JSONIntIndexType  # type: ignore[attr-defined]
-JSON.JSONStrIndexType = JSONStrIndexType  # type: ignore[attr-defined]
-JSON.JSONPathType = JSONPathType  # type: ignore[attr-defined]
-
-
-# ---------------------------------------------------------------- UUID
-class Uuid(_Checked):
-    """A UUID; ``as_uuid=True`` gives ``uuid.UUID`` objects, else strings."""
-
-    __visit_name__ = "uuid"
-    _affinity_root = True
-
-    def __init__(self, as_uuid: bool = True, native_uuid: bool = True) -> None:
-        self.as_uuid = as_uuid
-        self.native_uuid = native_uuid
-
-    @property
-    def python_type(self) -> type:
-        return uuid.UUID if self.as_uuid else str
-
-    def _coerce(self, key: Optional[str]) -> Processor:
-        type_ = self
-        as_uuid = self.as_uuid
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return None
-            if value.__class__ is uuid.UUID:
-                return value if as_uuid else str(value)
-            if isinstance(value, str):
-                try:
-                    parsed = uuid.UUID(value)
-                except ValueError:
-                    raise BindTypeError(key, value, type_, "a UUID") from None
-                return parsed if as_uuid else str(parsed)
-            if isinstance(value, uuid.UUID):
-                return value if as_uuid else str(value)
-            raise BindTypeError(key, value, type_, "a uuid.UUID")
-
-        return process
-
-    def _checked_proc(self, dialect: Any, key: Optional[str]) -> Optional[Processor]:
-        return self._coerce(key)
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        if self.as_uuid:
-
-            def to_uuid(value: Any) -> Any:
-                if value is None or value.__class__ is uuid.UUID:
-                    return value
-                return uuid.UUID(str(value))
-
-            return to_uuid
-
-        def to_str(value: Any) -> Any:
-            if value is None or value.__class__ is str:
-                return value
-            return str(value)
-
-        return to_str
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return lambda value: _quote_string(str(value))
-
-
-# ---------------------------------------------------------------- ARRAY
-class ARRAY(Indexable, Concatenable, TypeEngine):
-    """An array of ``item_type`` (generic; PostgreSQL renders it natively)."""
-
-    __visit_name__ = "ARRAY"
-    _affinity_root = True
-
-    def __init__(
-        self,
-        item_type: Any,
-        as_tuple: bool = False,
-        dimensions: Optional[int] = None,
-        zero_indexes: bool = False,
-    ) -> None:
-        if isinstance(item_type, ARRAY):
-            raise exc.ArgumentError(
-                "Do not nest ARRAY types; ARRAY(basetype) handles multi-dimensional "
-                "arrays of basetype"
-            )
-        self.item_type = to_instance(item_type)
-        self.as_tuple = as_tuple
-        self.dimensions = dimensions
-        self.zero_indexes = zero_indexes
-
-    @property
-    def python_type(self) -> type:
-        return list
-
-    class Comparator(TypeEngine.Comparator):
-        """Array operators: index access, ``any()``, ``all()``, ``contains()``."""
-
-        __slots__ = ()
-
-        def __getitem__(self, index: Any) -> Any:
-            from .special import _array_getitem
-
-            return _array_getitem(self.expr, index)
-
-        def any(self, other: Any, operator: Any = None) -> Any:
-            from .special import _array_any_all
-
-            return _array_any_all(self.expr, other, operator, "ANY")
-
-        def all(self, other: Any, operator: Any = None) -> Any:
-            from .special import _array_any_all
-
-            return _array_any_all(self.expr, other, operator, "ALL")
-
-        def contains(self, other: Any, **kw: Any) -> Any:
-            return self.expr.op("@>", is_comparison=True)(
-                self.expr._bind_param(ops.eq, other, type_=self.type)
-                if not hasattr(other, "__clause_element__") and not _is_clause(other)
-                else other
-            )
-
-        def contained_by(self, other: Any) -> Any:
-            return self.expr.op("<@", is_comparison=True)(
-                self.expr._bind_param(ops.eq, other, type_=self.type)
-                if not _is_clause(other)
-                else other
-            )
-
-        def overlap(self, other: Any) -> Any:
-            return self.expr.op("&&", is_comparison=True)(
-                self.expr._bind_param(ops.eq, other, type_=self.type)
-                if not _is_clause(other)
-                else other
-            )
-
-    comparator_factory = Comparator
-
-    def bind_processor(self, dialect: Any) -> Optional[Processor]:
-        item_proc = self.item_type.dialect_impl(dialect).bind_processor(dialect)
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return None
-            if not isinstance(value, (list, tuple)):
-                raise BindTypeError(None, value, self, "a list")
-            if item_proc is None:
-                return list(value)
-            return [_apply_nested(item_proc, v) for v in value]
-
-        return process
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
-        item_proc = self.item_type.dialect_impl(dialect).result_processor(
-            dialect, coltype
-        )
-        as_tuple = self.as_tuple
-
-        def process(value: Any) -> Any:
-            if value is None:
-                return None
-            if item_proc is not None:
-                value = [_apply_nested(item_proc, v) for v in value]
-            return _to_tuple(value) if as_tuple else value
-
-        return process
-
-
-def _apply_nested(proc: Processor, value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [_apply_nested(proc, v) for v in value]
-    return proc(value)
-
-
-def _to_tuple(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_to_tuple(v) for v in value)
-    return value
-
-
-def _is_clause(value: Any) -> bool:
-    from .elements import ClauseElement
-
-    return isinstance(value, ClauseElement)
-
-
-# ---------------------------------------------------------------- misc
-class NullType(TypeEngine):
-    """The type of an expression whose type is unknown (mirrors SQLAlchemy)."""
-
-    __visit_name__ = "null"
-    _affinity_root = True
-    _is_null_type = True
-
-    @property
-    def python_type(self) -> type:
-        return object
-
-    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
-        return None
-
-    def _adapt_expression(self, op: Any, other: TypeEngine) -> tuple[Any, TypeEngine]:
-        if isinstance(other, (NullType, Integer)) or other is None:
-            return op, self
-        return op, other
 
 
 class TupleType(TypeEngine):
@@ -1130,42 +318,4 @@ class UUID(Uuid):
     __visit_name__ = "UUID"
 
 
-NULLTYPE = NullType()
-BOOLEANTYPE = Boolean()
-STRINGTYPE = String()
-INTEGERTYPE = Integer()
-NUMERICTYPE = Numeric()
 MATCHTYPE = MatchType()
-TABLEVALUE = NullType()
-
-_VALUE_TYPES: dict[type, TypeEngine] = {
-    int: INTEGERTYPE,
-    float: Float(),
-    bool: BOOLEANTYPE,
-    _Decimal: NUMERICTYPE,
-    str: STRINGTYPE,
-    bytes: LargeBinary(),
-    bytearray: LargeBinary(),
-    dt.date: Date(),
-    dt.datetime: DateTime(),
-    dt.time: Time(),
-    dt.timedelta: Interval(),
-    uuid.UUID: Uuid(),
-    type(None): NULLTYPE,
-}
-
-
-def _resolve_value_to_type(value: Any) -> TypeEngine:
-    cls = value.__class__
-    found = _VALUE_TYPES.get(cls)
-    if found is not None:
-        if cls is dt.datetime and value.tzinfo is not None:
-            return DateTime(timezone=True)
-        return found
-    if isinstance(value, enum.Enum):
-        return Enum(cls)
-    for base in cls.__mro__[1:]:
-        found = _VALUE_TYPES.get(base)
-        if found is not None:
-            return found
-    return NULLTYPE

@@ -1,13 +1,14 @@
-"""``SQLCompiler``: renders expressions and SELECT statements to SQL text.
+"""``SQLCompiler``: renders expressions and statements to SQL text.
 
-INSERT/UPDATE/DELETE rendering lives in ``crud.py`` (mixed in), DDL in
+FROM clauses and SELECT live in ``select.py``, INSERT/UPDATE/DELETE in
+``crud.py`` (both mixed in), DDL in
 ``ddl.py``, type names in ``types.py``.  Dialects subclass and override the
 ``visit_*`` methods that differ.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ... import exc
 from .. import operators as ops
@@ -21,6 +22,7 @@ from ..elements import (
 )
 from .base import BindCompiledMixin, ResultColumnsEntry
 from .crud import CrudMixin
+from .select import SelectCompilerMixin
 
 OPERATORS: dict[Any, str] = {
     ops.and_: " AND ",
@@ -77,7 +79,7 @@ _ANSI_FUNCTIONS = {
 }
 
 
-class SQLCompiler(CrudMixin, BindCompiledMixin):
+class SQLCompiler(CrudMixin, SelectCompilerMixin, BindCompiledMixin):
     """Compiles SQL expressions and statements (mirrors SQLAlchemy's
     ``SQLCompiler``)."""
 
@@ -661,373 +663,6 @@ class SQLCompiler(CrudMixin, BindCompiledMixin):
         return self.process(select, asfrom=False, nested=True, **kw)
 
     # -- FROM elements ------------------------------------------------------
-    def visit_table(self, table: Any, asfrom: bool = False, **kw: Any) -> str:
-        schema = table.schema
-        if self.schema_translate_map:
-            schema = self.schema_translate_map.get(schema, schema)
-        name = (
-            self.preparer.quote(table.name)
-            if getattr(table, "quote", None) is not True
-            else self.preparer.quote_identifier(table.name)
-        )
-        if schema:
-            return self.preparer.quote_schema(schema) + "." + name
-        return name
-
-    def visit_join(self, join: Any, asfrom: bool = False, **kw: Any) -> str:
-        if join.full:
-            word = " FULL OUTER JOIN "
-        elif join.isouter:
-            word = " LEFT OUTER JOIN "
-        else:
-            word = " JOIN "
-        return (
-            self.process(join.left, asfrom=True, **kw)
-            + word
-            + self.process(join.right, asfrom=True, **kw)
-            + " ON "
-            + self.process(join.onclause, **kw)
-        )
-
-    def visit_alias(self, alias: Any, asfrom: bool = False, **kw: Any) -> str:
-        name = self.preparer.format_alias(alias, self._anon(alias.name))
-        if not asfrom:
-            return name
-        inner = alias.element
-        if getattr(inner, "_is_select_base", False):
-            return (
-                "("
-                + self.process(inner, asfrom=True, subquery=True, **kw)
-                + ") AS "
-                + name
-            )
-        return self.process(inner, asfrom=True, **kw) + " AS " + name
-
-    def visit_subquery(self, sq: Any, asfrom: bool = False, **kw: Any) -> str:
-        name = self.preparer.format_alias(sq, self._anon(sq.name))
-        if not asfrom:
-            return name
-        kw.pop("nested", None)
-        return (
-            "("
-            + self.process(sq.element, asfrom=True, subquery=True, **kw)
-            + ") AS "
-            + name
-        )
-
-    def visit_lateral(self, lateral: Any, asfrom: bool = False, **kw: Any) -> str:
-        name = self.preparer.format_alias(lateral, self._anon(lateral.name))
-        if not asfrom:
-            return name
-        enclosing = self.stack[-1]["froms"] if self.stack else []
-        return (
-            "LATERAL ("
-            + self.process(
-                lateral.element,
-                asfrom=True,
-                subquery=True,
-                _lateral_froms=enclosing,
-                **kw,
-            )
-            + ") AS "
-            + name
-        )
-
-    def visit_table_valued_alias(
-        self, element: Any, asfrom: bool = False, **kw: Any
-    ) -> str:
-        name = self.preparer.format_alias(element, self._anon(element.name))
-        if not asfrom:
-            return name
-        return self.process(element.element, **kw) + " AS " + name
-
-    def visit_text_from(self, element: Any, **kw: Any) -> str:
-        return self.process(element.text, **kw)
-
-    def visit_cte(self, cte: Any, asfrom: bool = False, **kw: Any) -> str:
-        target = cte
-        while target._restates is not None:
-            target = target._restates
-        source = cte._cte_alias or cte
-        base = source
-        while base._restates is not None:
-            base = base._restates
-        name = self._anon(base.name)
-        if cte.recursive or source.recursive:
-            self._cte_recursive = True
-        if base not in self._ctes:
-            self._ctes[base] = ""  # placeholder: recursive references see it
-            real = (
-                source if source._restates is None and cte._cte_alias is None else cte
-            )
-            if cte._cte_alias is not None:
-                real = cte._cte_alias
-            body_elem = self._latest_cte(real)
-            inner = self.process(
-                body_elem.element, asfrom=True, subquery=True, **_no_nested(kw)
-            )
-            header = self.preparer.quote(name)
-            if self._cte_recursive:
-                cols = [self.preparer.quote(self._anon(c.name)) for c in body_elem.c]
-                header += "(" + ", ".join(cols) + ")"
-            self._ctes[base] = header + " AS \n(" + inner + ")"
-        if not asfrom:
-            return self.preparer.quote(name)
-        if cte._cte_alias is not None:
-            return (
-                self.preparer.quote(self._anon(cte._cte_alias.name))
-                + " AS "
-                + self.preparer.quote(self._anon(cte.name))
-            )
-        return self.preparer.quote(name)
-
-    def _latest_cte(self, cte: Any) -> Any:
-        return cte
-
-    def _render_ctes(self) -> str:
-        if not self._ctes:
-            return ""
-        word = "WITH RECURSIVE " if self._cte_recursive else "WITH "
-        return word + ", \n".join(self._ctes.values()) + "\n "
-
-    # -- SELECT ---------------------------------------------------------------
-    def _enclosing_froms(self) -> list[Any]:
-        out: list[Any] = []
-        for entry in self.stack:
-            out.extend(entry["correlate_froms"])
-        return out
-
-    def visit_select(
-        self,
-        select: Any,
-        asfrom: bool = False,
-        subquery: bool = False,
-        nested: bool = False,
-        compound_index: Optional[int] = None,
-        _lateral_froms: Any = None,
-        **kw: Any,
-    ) -> str:
-        toplevel = not self.stack
-        kw.pop("within_columns_clause", None)
-        kw.pop("add_to_result_map", None)
-        kw.pop("_label_names", None)
-        kw.pop("render_label_as_label", None)
-        if compound_index is not None:
-            entry = self.stack[-1]
-            populate = entry.get("populate_result", False) and compound_index == 0
-        else:
-            populate = toplevel
-        if nested:
-            enclosing = self._enclosing_froms()
-        elif _lateral_froms is not None:
-            enclosing = list(_lateral_froms)
-        else:
-            enclosing = None
-        froms = select._display_froms(enclosing)
-        correlate_froms = list(froms)
-        for f in froms:
-            correlate_froms.extend(f._hide_froms)
-        self.stack.append(
-            {"selectable": select, "correlate_froms": correlate_froms, "froms": froms}
-        )
-        try:
-            text = self._select_body(select, froms, populate, asfrom or subquery, **kw)
-        finally:
-            self.stack.pop()
-        if toplevel and self._ctes:
-            text = self._render_ctes() + text
-        return text
-
-    def _select_body(
-        self, select: Any, froms: list[Any], populate: bool, label_all: bool, **kw: Any
-    ) -> str:
-        text = "SELECT "
-        if select._prefixes:
-            text += " ".join(select._prefixes) + " "
-        text += self.get_select_precolumns(select, **kw)
-        columns = []
-        label_names: dict[str, str] = {}
-        labels_in_cols: set[Any] = set()
-        for _key, name, col in select._column_naming():
-            rendered = self._label_select_column(col, name, label_all, populate, **kw)
-            if rendered:
-                columns.append(rendered)
-            if isinstance(col, Label):
-                labels_in_cols.add(col)
-                label_names[self._anon(col.name)] = self._anon(col.name)
-            elif isinstance(name, str):
-                label_names[self._anon(name)] = self._anon(name)
-        text += ", ".join(columns)
-        if froms:
-            text += " \nFROM " + ", ".join(
-                self.process(f, asfrom=True, **kw) for f in froms
-            )
-        else:
-            text += self.default_from()
-        if select._where_criteria:
-            where = self._and(select._where_criteria, **kw)
-            if where:
-                text += " \nWHERE " + where
-        ob_kw = dict(kw, _label_names=label_names, render_label_as_label=labels_in_cols)
-        if select._group_by_clauses:
-            text += " GROUP BY " + ", ".join(
-                self.process(c, **ob_kw) for c in select._group_by_clauses
-            )
-        if select._having_criteria:
-            text += " \nHAVING " + self._and(select._having_criteria, **kw)
-        if select._order_by_clauses:
-            text += " ORDER BY " + ", ".join(
-                self.process(c, **ob_kw) for c in select._order_by_clauses
-            )
-        if select._limit_clause is not None or select._offset_clause is not None:
-            text += self.limit_clause(select, **kw)
-        if select._for_update_arg is not None:
-            text += self.for_update_clause(select, **kw)
-        if select._suffixes:
-            text += " " + " ".join(select._suffixes)
-        return text
-
-    def _and(self, criteria: Any, **kw: Any) -> str:
-        from ..elements import BooleanClauseList
-
-        return self.process(BooleanClauseList.and_(*criteria), **kw)
-
-    def default_from(self) -> str:
-        return ""
-
-    def get_select_precolumns(self, select: Any, **kw: Any) -> str:
-        if select._distinct_on:
-            raise exc.CompileError(
-                "DISTINCT ON is supported only by the PostgreSQL dialect"
-            )
-        return "DISTINCT " if select._distinct else ""
-
-    def _label_select_column(
-        self, col: Any, name: str, label_all: bool, populate: bool, **kw: Any
-    ) -> str:
-        resolved = self._anon(name) if isinstance(name, str) else name
-        if isinstance(col, TextClause):
-            text = self.process(col, **kw)
-            if populate:
-                self._result_columns.append(
-                    ResultColumnsEntry(text, text, (col, text), col.type)
-                )
-            return text
-        if isinstance(col, Label):
-            text = self.process(col, within_columns_clause=True, **kw)
-        elif isinstance(col, ColumnClause) and col.is_literal:
-            text = self.process(col, **kw)
-            if label_all and col._non_anon_label is None and False:
-                text += " AS " + self.preparer.quote(resolved)
-            if populate:
-                self._result_columns.append(
-                    ResultColumnsEntry(col.name, col.name, (col, col.name), col.type)
-                )
-            return text
-        elif isinstance(col, ColumnClause) and not label_all and name == col.name:
-            text = self.process(col, **kw)
-        else:
-            text = self.process(col, **kw) + " AS " + self.preparer.quote(resolved)
-        if populate:
-            objects: tuple[Any, ...] = (col, resolved)
-            key = getattr(col, "key", None)
-            if key and key != resolved and not isinstance(key, _anonymous_label):
-                objects += (key,)
-            if isinstance(col, Label):
-                objects += (col.element,)
-            self._result_columns.append(
-                ResultColumnsEntry(resolved, resolved, objects, col.type)
-            )
-        return text
-
-    def limit_clause(self, select: Any, **kw: Any) -> str:
-        text = ""
-        if select._limit_clause is not None:
-            text += "\n LIMIT " + self.process(select._limit_clause, **kw)
-        if select._offset_clause is not None:
-            if select._limit_clause is None:
-                text += "\n LIMIT -1"
-            text += " OFFSET " + self.process(select._offset_clause, **kw)
-        return text
-
-    def for_update_clause(self, select: Any, **kw: Any) -> str:
-        return " FOR UPDATE"
-
-    def visit_compound_select(
-        self,
-        cs: Any,
-        asfrom: bool = False,
-        subquery: bool = False,
-        nested: bool = False,
-        **kw: Any,
-    ) -> str:
-        toplevel = not self.stack
-        kw.pop("compound_index", None)
-        self.stack.append(
-            {
-                "selectable": cs,
-                "correlate_froms": [],
-                "froms": [],
-                "populate_result": toplevel
-                or (
-                    self.stack
-                    and self.stack[-1].get("populate_result")
-                    and kw.get("_cs_first")
-                ),
-            }
-        )
-        kw.pop("_cs_first", None)
-        try:
-            parts = []
-            for i, s in enumerate(cs.selects):
-                inner = self.process(
-                    s,
-                    compound_index=i,
-                    asfrom=asfrom or subquery,
-                    _cs_first=(i == 0),
-                    **kw,
-                )
-                if (
-                    getattr(s, "_limit_clause", None) is not None
-                    or getattr(s, "_order_by_clauses", ())
-                    or s.__visit_name__ == "compound_select"
-                ):
-                    inner = "(" + inner + ")"
-                parts.append(inner)
-            text = (" " + cs.keyword + " ").join(parts)
-            ob_kw = dict(
-                kw,
-                _label_names={
-                    self._anon(n): self._anon(n)
-                    for _, n, _ in cs._column_naming()
-                    if isinstance(n, str)
-                },
-            )
-            if cs._order_by_clauses:
-                text += " ORDER BY " + ", ".join(
-                    self.process(c, **ob_kw) for c in cs._order_by_clauses
-                )
-            if cs._limit_clause is not None or cs._offset_clause is not None:
-                text += self.limit_clause(cs, **kw)
-        finally:
-            self.stack.pop()
-        if toplevel and self._ctes:
-            text = self._render_ctes() + text
-        return text
-
-    def visit_textual_select(self, ts: Any, asfrom: bool = False, **kw: Any) -> str:
-        toplevel = not self.stack
-        self.stack.append({"selectable": ts, "correlate_froms": [], "froms": []})
-        try:
-            text = self.process(ts.element, **kw)
-        finally:
-            self.stack.pop()
-        if toplevel or (self.stack and self.stack[-1].get("populate_result")):
-            for c in ts.column_args:
-                self._result_columns.append(
-                    ResultColumnsEntry(c.name, c.name, (c, c.name, c.key), c.type)
-                )
-        return text
 
 
 def _frame(value: Any, lower: bool) -> str:
@@ -1038,10 +673,6 @@ def _frame(value: Any, lower: bool) -> str:
     if value < 0:
         return f"{-value} PRECEDING"
     return f"{value} FOLLOWING"
-
-
-def _no_nested(kw: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in kw.items() if k not in ("nested", "asfrom", "subquery")}
 
 
 def _string_type() -> Any:
