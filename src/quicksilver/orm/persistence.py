@@ -272,32 +272,67 @@ def _insert_returning(
     reordering would be noticed and resolved by matching values (rows with
     equal values are interchangeable, so any match among them is right).
     """
-    insert = sql("insert")
     plan = _plan_for(rows[0][0], table)
     pk_cols = list(table.primary_key)
-    value_cols = [table.c[k] for k in rows[0][1]]
+    keys = tuple(rows[0][1])
+    value_cols = [table.c[k] for k in keys]
     ncols = max(1, len(value_cols))
-    chunk = max(1, min(1000, _MAX_BINDS // ncols))
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        stmt = (
-            insert(table).values([p for _, p in part]).returning(*pk_cols, *value_cols)
+    limit = max(1, min(1024, _MAX_BINDS // ncols))
+    chunk = 1 << (limit.bit_length() - 1)  # a power of two
+    start = 0
+    while start < len(rows):
+        # remainders go out in power-of-two pieces: few statement shapes,
+        # each built and compiled once, reused with fresh values
+        size = chunk
+        while size > len(rows) - start:
+            size >>= 1
+        part = rows[start : start + size]
+        start += size
+        stmt, names = _cached(
+            table,
+            ("insert-returning", keys, size),
+            lambda size=size: _multi_insert(table, keys, size, pk_cols, value_cols),
         )
-        returned = conn.execute(stmt).all()
+        params: dict[str, Any] = {}
+        for row_names, (_, row_params) in zip(names, part, strict=False):
+            for name, key in zip(row_names, keys, strict=False):
+                params[name] = row_params[key]
+        returned = conn.execute(stmt, params).all()
         if len(returned) != len(part):
             raise orm_exc.FlushError(
                 "INSERT .. RETURNING into %s returned %d rows for %d objects"
                 % (table, len(returned), len(part))
             )
         order = _match_returned(part, returned, len(pk_cols), value_cols)
-        for (state, params), row in zip(part, order, strict=False):
+        for (state, row_params), row in zip(part, order, strict=False):
             d = state.dict
             for col, value in zip(pk_cols, row, strict=False):
                 key = plan.key_for_col.get(col)
                 if key is not None and d.get(key) is None:
                     d[key] = value
-                    params[col.key] = value
-            _after_insert_row(uow, table, state, params, None)
+                    row_params[col.key] = value
+            _after_insert_row(uow, table, state, row_params, None)
+
+
+def _multi_insert(
+    table: Any,
+    keys: tuple[str, ...],
+    size: int,
+    pk_cols: list[Any],
+    value_cols: list[Any],
+) -> tuple[Any, list[list[str]]]:
+    """``INSERT .. VALUES`` with ``size`` rows of named binds, ``RETURNING``."""
+    bindparam = sql("bindparam")
+    names = [[f"_qs_r{i}_{j}" for j in range(len(keys))] for i in range(size)]
+    rows = [
+        {
+            key: bindparam(name, type_=col.type)
+            for key, name, col in zip(keys, row_names, value_cols, strict=False)
+        }
+        for row_names in names
+    ]
+    stmt = sql("insert")(table).values(rows).returning(*pk_cols, *value_cols)
+    return stmt, names
 
 
 def _match_returned(
