@@ -295,8 +295,8 @@ def _insert_returning(
         )
         params: dict[str, Any] = {}
         for row_names, (_, row_params) in zip(names, part, strict=False):
-            for name, key in zip(row_names, keys, strict=False):
-                params[name] = row_params[key]
+            for name, col_key in zip(row_names, keys, strict=False):
+                params[name] = row_params[col_key]
         returned = conn.execute(stmt, params).all()
         if len(returned) != len(part):
             raise orm_exc.FlushError(
