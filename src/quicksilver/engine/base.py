@@ -42,6 +42,8 @@ def _distill_params(params: Any) -> Any:
     """
     if params is None:
         return _NO_PARAMS
+    if type(params) is dict:  # the common case, before the slower ABC check
+        return [params]
     if isinstance(params, Mapping):
         return [params]
     if isinstance(params, (list, tuple)):
@@ -55,6 +57,11 @@ def _distill_raw_params(params: Any) -> Any:
     """exec_driver_sql parameters: a tuple, a dict, or a list of either."""
     if params is None:
         return _NO_PARAMS
+    kind = type(params)
+    if kind is tuple and (not params or type(params[0]) not in (tuple, dict)):
+        return [params]  # the common case: one positional tuple
+    if kind is dict:
+        return [params]
     if isinstance(params, list):
         if params and not isinstance(params[0], (Mapping, tuple)):
             raise exc.ArgumentError(
@@ -110,6 +117,8 @@ class Connection:
     _info: Optional[dict[str, Any]] = None
     _raw_accessed = False
     _guard_owner = 0
+    #: the concurrent-use guard, made by the first execute (cheaper connect)
+    _guard: Any = None
 
     _is_future = True
     _dispatch_events = ConnectionEvents
@@ -128,10 +137,11 @@ class Connection:
         self._execution_options = engine._execution_options
         self.dispatch = engine.dispatch
         self._has_events = engine._has_events if _has_events is None else _has_events
-        self._echo = engine._echo_on
+        # logging configured for the engine's logger turns SQL logging on even
+        # without echo=True, as in SQLAlchemy
+        self._echo = engine.logger.isEnabledFor(20)
         if not _allow_autobegin:
             self._allow_autobegin = False
-        self._guard = _allocate_lock()
         if connection is not None:
             self._dbapi_connection = connection
         else:
@@ -672,6 +682,8 @@ class Connection:
         self, context: "DefaultExecutionContext"
     ) -> "CursorResult[Any]":
         guard = self._guard
+        if guard is None:
+            guard = self._guard = _allocate_lock()
         if not guard.acquire(False):
             if self._guard_owner != get_ident():
                 self._concurrent_use()
@@ -1269,7 +1281,7 @@ class Engine(log.Identified):
 
     @property
     def _echo_on(self) -> bool:
-        return bool(self._echo) and self.logger.isEnabledFor(20)
+        return self.logger.isEnabledFor(20)  # type: ignore[no-any-return]
 
     @property
     def engine(self) -> "Engine":

@@ -185,19 +185,38 @@ class CursorResult(Result[Any]):
     ) -> ResultMetaData:
         compiled = context.compiled
         if compiled is None:
-            return CursorResultMetaData(description)
-        key = _description_key(description)
+            # driver SQL: metadata depends only on the column names, so reuse
+            # it per dialect (a small bounded dict, cleared when full)
+            key = _description_key(description)
+            cache = context.dialect.__dict__.get("_qs_raw_metadata")
+            if cache is None:
+                cache = context.dialect._qs_raw_metadata = {}
+            metadata = cache.get(key)
+            if metadata is None:
+                if len(cache) >= 256:
+                    cache.clear()
+                metadata = cache[key] = CursorResultMetaData(description)
+            return metadata
         cached = getattr(compiled, "_qs_cached_metadata", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]  # type: ignore[no-any-return]
+        if cached is not None and cached[2] == len(description):
+            if not cached[3]:
+                # a compiled SELECT names its columns itself: same shape
+                return cached[1]  # type: ignore[no-any-return]
+            if cached[0] == _description_key(description):
+                return cached[1]  # type: ignore[no-any-return]
+        key = _description_key(description)
         metadata = CursorResultMetaData(
             description,
             getattr(compiled, "result_columns", None),
             context.dialect,
             getattr(compiled, "_textual_ordered_types", None),
         )
+        # textual SQL (text(), columns chosen by the string) rechecks names
+        recheck = bool(getattr(compiled, "is_text", False)) or not getattr(
+            compiled, "result_columns", None
+        )
         try:
-            compiled._qs_cached_metadata = (key, metadata)
+            compiled._qs_cached_metadata = (key, metadata, len(description), recheck)
         except AttributeError:
             pass
         return metadata

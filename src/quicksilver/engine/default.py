@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Optional, Se
 
 from .. import exc
 from ..util import EMPTY_DICT, immutabledict
+from .cursor import CursorResult
 
 if TYPE_CHECKING:
     from .base import Connection
-    from .cursor import CursorResult
     from .url import URL
 
 
@@ -305,6 +305,48 @@ class DefaultDialect:
         return f"<{type(self).__module__}.{type(self).__name__} object>"
 
 
+_NO_PLAN: Any = object()
+
+
+def _positional_plan(compiled: Any, dialect: DefaultDialect) -> Any:
+    """``((bind name, processor or None), ...)`` in driver order, or None when
+    the statement needs the general path (named paramstyle, IN expansion)."""
+    if not dialect.positional or getattr(compiled, "has_expanding", False):
+        return None
+    processors = compiled.bind_processors or {}
+    return tuple((key, processors.get(key)) for key in compiled.positiontup or ())
+
+
+def _positional_rows(plan: Any, compiled_params: list[Any]) -> Optional[list[Any]]:
+    """Driver tuples for ``compiled_params``; None if a processor failed (the
+    general path then reports it as a StatementError)."""
+    rows = []
+    try:
+        for params in compiled_params:
+            row = []
+            for key, proc in plan:
+                value = params[key]
+                if proc is not None and value is not None:
+                    value = proc(value)
+                row.append(value)
+            rows.append(tuple(row))
+    except Exception:
+        return None
+    return rows
+
+
+def _exec_flags(compiled: Any) -> tuple[bool, bool, bool, bool, bool, bool]:
+    implicit = bool(compiled.implicit_returning)
+    return (
+        bool(compiled.isinsert),
+        bool(compiled.isupdate),
+        bool(compiled.isdelete),
+        bool(compiled.is_text),
+        bool(compiled.returning) and not implicit,
+        implicit,
+    )
+
+
 class _BufferedCursor:
     """Rows already read from a DBAPI cursor, served through the cursor API."""
 
@@ -419,15 +461,20 @@ class DefaultExecutionContext:
         self.invoked_statement = invoked_statement
         self.extracted_parameters = extracted_parameters
         self.cache_hit = cache_hit
-        self.isinsert = compiled.isinsert
-        self.isupdate = compiled.isupdate
-        self.isdelete = compiled.isdelete
-        self.is_text = compiled.is_text
+        # facts of the (cached, shared) Compiled, worked out once per Compiled
+        try:
+            flags = compiled._qs_exec_flags
+        except AttributeError:
+            flags = compiled._qs_exec_flags = _exec_flags(compiled)
+        (
+            self.isinsert,
+            self.isupdate,
+            self.isdelete,
+            self.is_text,
+            self._is_explicit_returning,
+            self._is_implicit_returning,
+        ) = flags
         self._no_params = False
-        returning = compiled.returning
-        implicit = compiled.implicit_returning
-        self._is_explicit_returning = bool(returning) and not implicit
-        self._is_implicit_returning = bool(implicit)
 
         construct = compiled.construct_params
         if not parameters:
@@ -439,6 +486,21 @@ class DefaultExecutionContext:
 
         if compiled.prefetch:
             self._process_prefetch(compiled_params)
+
+        plan = flags_plan = compiled.__dict__.get("_qs_positional_plan", _NO_PLAN)
+        if plan is _NO_PLAN:
+            flags_plan = compiled._qs_positional_plan = _positional_plan(
+                compiled, dialect
+            )
+        if flags_plan is not None:
+            # the common case: positional driver, no IN expansion -- one pass
+            # from compiled parameters to the driver's tuples
+            rows = _positional_rows(flags_plan, compiled_params)
+            if rows is not None:
+                self.statement = compiled.string
+                self.parameters = rows
+                self.cursor = self.create_cursor()
+                return self
 
         processors = compiled.bind_processors
         if processors:
@@ -573,8 +635,6 @@ class DefaultExecutionContext:
         return bool(self.execution_options.get("no_parameters", False))
 
     def _setup_result_proxy(self) -> "CursorResult[Any]":
-        from .cursor import CursorResult
-
         compiled = self.compiled
         cursor = self.cursor
         if self.isinsert and compiled is not None:

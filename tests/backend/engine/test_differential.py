@@ -441,9 +441,14 @@ def scenario_dispose(lib: Any, eng: Any, obs: Obs) -> None:
     obs("checked out after", eng.pool.checkedout())
     with eng.connect() as c2:
         obs("after dispose", c2.execute(lib.text("SELECT 3")).scalar())
+    pool_second = eng.pool
     eng.dispose(close=False)
     with eng.connect() as c3:
         obs("after dispose(close=False)", c3.execute(lib.text("SELECT 4")).scalar())
+    # the connections left in the replaced pools (c1 went back to the first)
+    # are closed here, not by the garbage collector
+    pool_before.dispose()
+    pool_second.dispose()
 
 
 def scenario_raw_connection(lib: Any, eng: Any, obs: Obs) -> None:
