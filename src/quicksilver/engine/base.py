@@ -603,7 +603,7 @@ class Connection:
             raise
         except BaseException as err:
             self._handle_dbapi_exception(
-                err, compiled.string, distilled_params, None, None
+                err, compiled.string, distilled_params or (), None, None
             )
             raise  # pragma: no cover
         result = self._execute_context(context)

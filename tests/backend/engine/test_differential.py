@@ -961,3 +961,23 @@ def test_echo_engine_arg(db_uri: str, tmp_path: Any) -> None:
             obs(*line)
 
     _compare(_run(scenario, db_uri, tmp_path, echo=True))
+
+
+def test_sqlite_closed_connection_is_a_disconnect(tmp_path: Any) -> None:
+    """A DBAPI connection closed underneath: the error says the connection
+    was invalidated, and the next transaction reconnects."""
+
+    def scenario(lib: Any, eng: Any, obs: Obs) -> None:
+        with eng.connect() as c:
+            c.execute(lib.text("SELECT 1"))
+            c.connection.dbapi_connection.close()
+            try:
+                c.execute(lib.text("SELECT 2"))
+            except lib.exc.DBAPIError as e:
+                obs("error", type(e).__name__, e.connection_invalidated, _norm(e))
+            obs("invalidated", c.invalidated, c.in_transaction())
+            obs.call("execute again", c.execute, lib.text("SELECT 3"))
+            c.rollback()
+            obs("reconnected", c.execute(lib.text("SELECT 4")).scalar())
+
+    _compare(_run(scenario, "sqlite://", tmp_path))
