@@ -218,7 +218,8 @@ def _emit_inserts(
     def run_fetch() -> None:
         if not fetch:
             return
-        if len(fetch) == 1 or not can_return:
+        if not can_return or not fetch[0][1]:
+            # no RETURNING (or DEFAULT VALUES): one statement per row
             for state, params in fetch:
                 _insert_one(uow, conn, stmt, table, state, params, fetch_pk=True)
         else:
@@ -238,7 +239,15 @@ def _emit_inserts(
                 d[key] = value
             params[col.key] = value
         keys = tuple(params)
-        if any(d.get(k) is None for k in plan.pk_keys):
+        if any(d.get(k) is None for k in plan.pk_keys) or (
+            can_return
+            and plan.server_default_keys
+            and any(
+                d.get(k) is None
+                for k in plan.server_default_keys
+                if k not in plan.pk_keys
+            )
+        ):
             run_batch()
             batch_keys = None
             if keys != fetch_keys:
@@ -288,10 +297,12 @@ def _insert_returning(
             size >>= 1
         part = rows[start : start + size]
         start += size
-        stmt, names = _cached(
+        stmt, names, sd_cols = _cached(
             table,
             ("insert-returning", keys, size),
-            lambda size=size: _multi_insert(table, keys, size, pk_cols, value_cols),
+            lambda size=size: _multi_insert(
+                table, keys, size, pk_cols, value_cols, plan
+            ),
         )
         params: dict[str, Any] = {}
         for row_names, (_, row_params) in zip(names, part, strict=False):
@@ -304,6 +315,7 @@ def _insert_returning(
                 % (table, len(returned), len(part))
             )
         order = _match_returned(part, returned, len(pk_cols), value_cols)
+        sd_start = len(pk_cols) + len(value_cols)
         for (state, row_params), row in zip(part, order, strict=False):
             d = state.dict
             for col, value in zip(pk_cols, row, strict=False):
@@ -311,6 +323,13 @@ def _insert_returning(
                 if key is not None and d.get(key) is None:
                     d[key] = value
                     row_params[col.key] = value
+            # server defaults came back with the row (SQLAlchemy's
+            # eager_defaults="auto" when RETURNING is in use)
+            for i, col in enumerate(sd_cols):
+                key = plan.key_for_col.get(col)
+                if key is not None and d.get(key) is None:
+                    d[key] = row[sd_start + i]
+                    row_params[col.key] = d[key]
             _after_insert_row(uow, table, state, row_params, None)
 
 
@@ -320,8 +339,10 @@ def _multi_insert(
     size: int,
     pk_cols: list[Any],
     value_cols: list[Any],
-) -> tuple[Any, list[list[str]]]:
-    """``INSERT .. VALUES`` with ``size`` rows of named binds, ``RETURNING``."""
+    plan: "_TablePlan",
+) -> tuple[Any, list[list[str]], list[Any]]:
+    """``INSERT .. VALUES`` with ``size`` rows of named binds, ``RETURNING``
+    the primary key, the values sent and the server-generated defaults."""
     bindparam = sql("bindparam")
     names = [[f"_qs_r{i}_{j}" for j in range(len(keys))] for i in range(size)]
     rows = [
@@ -331,8 +352,15 @@ def _multi_insert(
         }
         for row_names in names
     ]
-    stmt = sql("insert")(table).values(rows).returning(*pk_cols, *value_cols)
-    return stmt, names
+    sd_cols = [
+        c
+        for c in plan.cols
+        if getattr(c, "server_default", None) is not None
+        and c.key not in keys
+        and c not in pk_cols
+    ]
+    stmt = sql("insert")(table).values(rows).returning(*pk_cols, *value_cols, *sd_cols)
+    return stmt, names, sd_cols
 
 
 def _match_returned(
@@ -342,19 +370,20 @@ def _match_returned(
     value_cols: list[Any],
 ) -> list[Any]:
     keys = [c.key for c in value_cols]
+    end = npk + len(keys)
 
     def values_of(params: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(params[k] for k in keys)
 
     if all(
-        tuple(row[npk:]) == values_of(params)
+        tuple(row[npk:end]) == values_of(params)
         for (_, params), row in zip(part, returned, strict=False)
     ):
         return returned
     pool: dict[tuple[Any, ...], list[Any]] = {}
     for row in returned:
         try:
-            pool.setdefault(tuple(row[npk:]), []).append(row)
+            pool.setdefault(tuple(row[npk:end]), []).append(row)
         except TypeError:  # unhashable values: trust the order
             return returned
     out = []

@@ -497,3 +497,48 @@ def test_flush_events_same_as_sqlalchemy(tmp_path):
         warnings.simplefilter("ignore")
         expected = scenario_flush_events(_lib("sqlalchemy", tmp_path))
     assert scenario_flush_events(_lib("quicksilver", tmp_path)) == expected
+
+
+def test_server_defaults_fetched_as_sqlalchemy(tmp_path):
+    def run(lib):
+        orm = lib.orm
+
+        class SBase(orm.DeclarativeBase):
+            pass
+
+        class S(SBase):
+            __tablename__ = "d_srv"
+            id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+            nick: orm.Mapped[Optional[str]] = orm.mapped_column(lib.String(10))
+            srv: orm.Mapped[Optional[str]] = orm.mapped_column(
+                lib.String(10), server_default="x"
+            )
+            n: orm.Mapped[int] = orm.mapped_column(default=3)
+
+        if lib.name == "sqlalchemy":
+            SBase.metadata.create_all(lib.engine)
+        else:
+            create_tables(lib.engine, SBase.metadata)
+        s = orm.Session(lib.engine)
+        u, v, ws = S(), S(id=10), [S(nick="a"), S(nick="b")]
+        s.add(u)
+        s.flush()
+        s.add(v)
+        s.flush()
+        s.add_all(ws)
+        s.flush()
+        out = [
+            (
+                sorted(k for k in o.__dict__ if k[0] != "_"),
+                sorted(lib.inspect(o).expired_attributes),
+                o.srv,
+            )
+            for o in [u, v, *ws]
+        ]
+        s.close()
+        return out
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = run(_lib("sqlalchemy", tmp_path))
+    assert run(_lib("quicksilver", tmp_path)) == expected
