@@ -172,6 +172,29 @@ def _plan_for(state: "InstanceState[Any]", table: Any) -> "_TablePlan":
     raise AssertionError(f"table {table} not mapped by {state.manager.mapper}")
 
 
+class _DefaultContext:
+    """The ``context`` a context-taking column default receives during flush."""
+
+    __slots__ = ("connection", "current_parameters")
+
+    def __init__(self, connection: Any, params: dict[str, Any]) -> None:
+        self.connection = connection
+        self.current_parameters = params
+
+    @property
+    def engine(self) -> Any:
+        return getattr(self.connection, "engine", None)
+
+    @property
+    def dialect(self) -> Any:
+        return getattr(self.connection, "dialect", None)
+
+    def get_current_parameters(
+        self, isolate_multiinsert_groups: bool = True
+    ) -> dict[str, Any]:
+        return self.current_parameters
+
+
 def _scalar_default(col: Any) -> Any:
     default = getattr(col, "default", None)
     if default is None:
@@ -196,11 +219,18 @@ def _emit_inserts(
     dialect = getattr(conn, "dialect", None)
     can_return = bool(getattr(dialect, "insert_returning", False))
     plan0 = _plan_for(states[0], table)
+    callable_defaults = [
+        (c, k)
+        for c, k in zip(plan0.cols, plan0.col_keys, strict=False)
+        if getattr(getattr(c, "default", None), "is_callable", False)
+    ]
     if any(
-        getattr(c, "default", None) is not None and _scalar_default(c) is NO_VALUE
+        getattr(c, "default", None) is not None
+        and _scalar_default(c) is NO_VALUE
+        and not getattr(c.default, "is_callable", False)
         for c in plan0.cols
     ):
-        can_return = False  # per-row Python defaults: let the engine run them
+        can_return = False  # SQL-expression / sequence defaults: the engine's
 
     def run_batch() -> None:
         if not batch:
@@ -230,14 +260,28 @@ def _emit_inserts(
         plan = _plan_for(state, table)
         d = state.dict
         params: dict[str, Any] = {}
+        pending_callables = []
         for col, key in zip(plan.cols, plan.col_keys, strict=False):
             value = d.get(key)
             if value is None:
                 value = _scalar_default(col)
                 if value is NO_VALUE:
+                    if callable_defaults and getattr(
+                        getattr(col, "default", None), "is_callable", False
+                    ):
+                        pending_callables.append((col, key))
                     continue
                 d[key] = value
             params[col.key] = value
+        if pending_callables:
+            # Python callables run here, after the row's own values, with a
+            # context offering get_current_parameters() as the engine's does;
+            # the row can then join a multi-row INSERT .. RETURNING
+            context = _DefaultContext(conn, params)
+            for col, key in pending_callables:
+                value = col.default.arg(context)
+                d[key] = value
+                params[col.key] = value
         keys = tuple(params)
         if any(d.get(k) is None for k in plan.pk_keys) or (
             can_return

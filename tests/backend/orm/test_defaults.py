@@ -36,6 +36,10 @@ class Thing(Base):
         onupdate=datetime.datetime.utcnow
     )
     note: Mapped[Optional[str]] = mapped_column(String(10))
+    echo: Mapped[Optional[str]] = mapped_column(
+        String(12),
+        default=lambda ctx: (ctx.get_current_parameters().get("note") or "") + "!",
+    )
 
 
 def test_python_defaults_are_set_on_flush(session):
@@ -46,8 +50,9 @@ def test_python_defaults_are_set_on_flush(session):
     assert isinstance(d["created"], datetime.datetime)
     assert isinstance(d["token"], uuid.UUID)
     assert d["color"] is Color.red and d["price"] == decimal.Decimal("1.50")
-    assert inspect(t).expired_attributes == {"status"}  # server default
-    assert t.status == "new"
+    # the server default came back with INSERT .. RETURNING (eager defaults)
+    assert inspect(t).expired_attributes == set()
+    assert d["status"] == "new"
 
 
 def test_onupdate_is_expired_and_loads(session):
@@ -68,3 +73,9 @@ def test_many_rows_with_defaults(session):
         (Color.red, "new", str(i)) for i in range(5)
     ]
     assert len({r.token for r in rows}) == 5
+
+
+def test_context_taking_default(session):
+    session.add_all([Thing(note="a"), Thing(note="b"), Thing()])
+    session.flush()
+    assert sorted(t.echo for t in session.scalars(select(Thing))) == ["!", "a!", "b!"]
