@@ -525,6 +525,8 @@ def _emit_updates(
             elif orig is not NO_VALUE and _same(orig, cur):
                 continue
             params[col.key] = cur
+        if params:
+            _apply_onupdate(conn, plan, d, params)
         version = update_versions.get(state)
         vcol = state.manager.mapper.version_id_col
         has_version = version is not None and vcol is not None and vcol.table is table
@@ -567,6 +569,27 @@ def _emit_updates(
         )
         for state, params in rows:
             _after_update_row(uow, table, state, params)
+
+
+def _apply_onupdate(
+    conn: Any, plan: "_TablePlan", d: dict[str, Any], params: dict[str, Any]
+) -> None:
+    """Python-side ``onupdate`` values, computed here so the object has them."""
+    context = None
+    for col, key in zip(plan.cols, plan.col_keys, strict=False):
+        onupdate = getattr(col, "onupdate", None)
+        if onupdate is None or col.key in params:
+            continue
+        if getattr(onupdate, "is_scalar", False):
+            value = onupdate.arg
+        elif getattr(onupdate, "is_callable", False):
+            if context is None:
+                context = _DefaultContext(conn, params)
+            value = onupdate.arg(context)
+        else:
+            continue  # a SQL expression: the engine renders it, we expire it
+        params[col.key] = value
+        d[key] = value
 
 
 def _after_update_row(
