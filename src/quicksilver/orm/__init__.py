@@ -92,6 +92,9 @@ from .strategy_options import subqueryload as subqueryload
 from .strategy_options import undefer as undefer
 from .strategy_options import undefer_group as undefer_group
 from .unitofwork import UOWTransaction as UOWTransaction
+from .util import AliasedClass as AliasedClass
+from .util import AliasedInsp as AliasedInsp
+from .util import aliased as aliased
 from .util import was_deleted as was_deleted
 
 

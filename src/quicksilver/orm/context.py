@@ -112,7 +112,7 @@ class ClassClauseElement:
 class _Entity:
     """One entry of a SELECT's columns clause as the ORM sees it."""
 
-    __slots__ = ("mapper", "columns", "start", "width", "key")
+    __slots__ = ("mapper", "columns", "start", "width", "key", "load_columns")
 
     def __init__(
         self, mapper: Optional["Mapper[Any]"], columns: list[Any], start: int, key: str
@@ -122,6 +122,8 @@ class _Entity:
         self.start = start
         self.width = len(columns)
         self.key = key
+        # the mapper's own columns at the same positions (differ for aliases)
+        self.load_columns = columns
 
 
 def analyze(statement: Any) -> Optional[list[_Entity]]:
@@ -138,7 +140,11 @@ def analyze(statement: Any) -> Optional[list[_Entity]]:
         mapper = annotations.get("parententity")
         if mapper is not None and getattr(elem, "_is_from_clause", False):
             cols = list(elem.c)
-            entities.append(_Entity(mapper, cols, pos, mapper.class_.__name__))
+            ent = _Entity(mapper, cols, pos, mapper.class_.__name__)
+            insp = annotations.get("aliased_insp")
+            if insp is not None:
+                ent.load_columns = [insp._original(c) for c in cols]
+            entities.append(ent)
             pos += len(cols)
             found_orm = True
         elif getattr(elem, "_is_from_clause", False):
@@ -290,8 +296,8 @@ def _apply_column_loading(
     options = getattr(statement, "_with_options", ())
     plans: list[Any] = []
     for e in entities:
-        if e.mapper is None:
-            plans.append(None)
+        if e.mapper is None or e.load_columns is not e.columns:
+            plans.append(None)  # plain columns, or an alias: its own columns
             continue
         plan = _loading_columns(e.mapper, e.columns)
         if options:
@@ -309,7 +315,10 @@ def _apply_column_loading(
         if ent.mapper is not None:
             cols = plan if plan is not None else ent.columns
             new_cols.extend(cols)
-            new_entities.append(_Entity(ent.mapper, list(cols), pos, ent.key))
+            new_ent = _Entity(ent.mapper, list(cols), pos, ent.key)
+            if plan is None and ent.load_columns is not ent.columns:
+                new_ent.load_columns = list(ent.load_columns)
+            new_entities.append(new_ent)
             pos += len(cols)
         else:
             new_cols.extend(ent.columns)

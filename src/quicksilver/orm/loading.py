@@ -330,7 +330,8 @@ def orm_result(
         if ent.mapper is not None:
             makers.append(
                 _entity_loader(
-                    session, ent.mapper, ent.columns, ent.start, populate_existing
+                    session, ent.mapper, ent.load_columns, ent.start,
+                    populate_existing,
                 )
             )
         else:

@@ -208,3 +208,34 @@ def test_from_statement_and_legacy_helpers(session, people):
     assert [d["name"] for d in descs] == ["Person", "name"]
     assert descs[0]["entity"] is Person and descs[1]["entity"] is Person
     assert session.query(Person).is_single_entity
+
+
+class Node(Base):
+    __tablename__ = "qq_node"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("qq_node.id"))
+
+
+def test_aliased_self_join(session):
+    from quicksilver.orm import aliased
+
+    root = Node(id=1, name="root")
+    kids = [Node(id=2, name="a", parent_id=1), Node(id=3, name="b", parent_id=1)]
+    session.add_all([root, *kids])
+    session.commit()
+    parent = aliased(Node)
+    stmt = (
+        select(Node, parent)
+        .join(parent, Node.parent_id == parent.id)
+        .where(parent.name == "root")
+        .order_by(Node.name)
+    )
+    rows = session.execute(stmt).all()
+    assert [(child.name, p.name) for child, p in rows] == [("a", "root"), ("b", "root")]
+    assert rows[0][1] is root  # the alias loads the same identity-mapped object
+    assert inspect(parent).mapper is inspect(Node)
+    assert session.scalars(select(parent.name).where(parent.id == 2)).one() == "a"
+    sub = select(Node).where(Node.parent_id == 1).subquery()
+    kid = aliased(Node, sub)
+    assert sorted(k.name for k in session.scalars(select(kid))) == ["a", "b"]
