@@ -16,7 +16,7 @@ import operator
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 from .. import exc as sa_exc
-from ..engine.result import IteratorResult, SimpleResultMetaData
+from ..engine.result import ChunkedIteratorResult, SimpleResultMetaData
 from ..inspection import inspect
 from . import exc as orm_exc
 from ._sql import sql
@@ -349,14 +349,16 @@ def orm_result(
         def build(chunk: list[Any]) -> list[tuple[Any, ...]]:
             return [tuple([m(row) for m in makers]) for row in chunk]
 
-    def rows() -> Iterator[tuple[Any, ...]]:
+    def chunks(size: Optional[int]) -> Iterator[list[tuple[Any, ...]]]:
         # Objects are built a chunk at a time with the cyclic GC paused: a
         # load allocates several GC-tracked objects per row, and letting the
         # collector run every 700 allocations costs more than the load itself.
         # Collection is only deferred to the chunk boundary, never skipped.
+        # Whole chunks go to the Result, which chains them at C speed.
         fetch = result.fetchmany
+        size = size or _CHUNK
         while True:
-            chunk = fetch(_CHUNK)
+            chunk = fetch(size)
             if not chunk:
                 return
             paused = gc.isenabled()
@@ -367,7 +369,7 @@ def orm_result(
             finally:
                 if paused:
                     gc.enable()
-            yield from built
+            yield built
 
     extra = [
         [ent.mapper.class_] if ent.mapper is not None else ent.columns
@@ -377,7 +379,8 @@ def orm_result(
         metadata = SimpleResultMetaData(keys, extra=extra)
     except TypeError:
         metadata = SimpleResultMetaData(keys)
-    out: Any = IteratorResult(metadata, rows())
+    # raw: closing the ORM result closes the cursor (a server-side one too)
+    out: Any = ChunkedIteratorResult(metadata, chunks, raw=result)
     out._qs_source = result  # type: ignore[attr-defined]
     return out
 

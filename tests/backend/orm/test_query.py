@@ -239,3 +239,13 @@ def test_aliased_self_join(session):
     sub = select(Node).where(Node.parent_id == 1).subquery()
     kid = aliased(Node, sub)
     assert sorted(k.name for k in session.scalars(select(kid))) == ["a", "b"]
+
+
+def test_yield_per_and_partitions(session):
+    session.add_all([Person(name=f"p{i}", age=i) for i in range(25)])
+    session.commit()
+    result = session.execute(select(Person).order_by(Person.age)).yield_per(10)
+    sizes = [len(part) for part in result.partitions()]
+    assert sizes == [10, 10, 5]
+    first = session.scalars(select(Person).order_by(Person.age)).first()
+    assert first.age == 0
