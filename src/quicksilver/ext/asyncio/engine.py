@@ -374,6 +374,10 @@ class AsyncConnection(ProxyComparable[Connection], StartableContext["AsyncConnec
         assert result is conn
         return self
 
+    def get_execution_options(self) -> Any:
+        """The execution options in force on this connection (plain, no I/O)."""
+        return self._proxied.get_execution_options()
+
     # -- transactions ---------------------------------------------------------
 
     def begin(self) -> "AsyncTransaction":
