@@ -496,9 +496,8 @@ class PGDialect_asyncpg(PGDialect):
         dbapi_connection.terminate()
 
     def get_isolation_level(self, dbapi_connection: Any) -> str:
-        if dbapi_connection.autocommit:
-            return "AUTOCOMMIT"
-        if dbapi_connection.isolation_level is not None:
+        # as SQLAlchemy: the server's level, even in autocommit mode
+        if not dbapi_connection.autocommit and dbapi_connection.isolation_level is not None:
             return str(dbapi_connection.isolation_level).replace("_", " ").upper()
         return dbapi_connection.show_isolation_level().upper()
 
