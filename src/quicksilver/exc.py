@@ -312,7 +312,7 @@ class StatementError(SQLAlchemyError):
             details.append(f"[SQL: {self.statement}]")
             if self.hide_parameters:
                 details.append("[SQL parameters hidden due to hide_parameters=True]")
-            elif self.params is not None:
+            elif self.params:
                 details.append(f"[parameters: {_repr_params(self.params)}]")
         code_str = self._code_str()
         if code_str:
