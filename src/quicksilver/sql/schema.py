@@ -360,9 +360,12 @@ class Table(TableClause, SchemaItem):
             schema = None
         kw.pop("keep_existing", None)
         kw.pop("extend_existing", None)
-        kw.pop("autoload_with", None)
+        autoload_with = kw.pop("autoload_with", None)
         kw.pop("autoload_replace", None)
-        kw.pop("resolve_fks", None)
+        kw.pop("autoload", None)
+        resolve_fks = kw.pop("resolve_fks", True)
+        include_columns = kw.pop("include_columns", None)
+        exclude_columns = kw.pop("exclude_columns", ())
         self.name = name
         self.schema = schema
         self.metadata = metadata
@@ -392,7 +395,34 @@ class Table(TableClause, SchemaItem):
         self.dialect_options = _DialectOptions(self.dialect_kwargs)
         metadata._add_table(self)
         self._init_items(items)
+        if autoload_with is not None:
+            self._autoload(autoload_with, include_columns, exclude_columns, resolve_fks)
         metadata._resolve_fk_types()
+
+    def _autoload(
+        self,
+        bind: Any,
+        include_columns: Any,
+        exclude_columns: Any,
+        resolve_fks: bool,
+    ) -> None:
+        """Reflect columns and constraints from ``bind`` (an Engine/Connection).
+
+        Explicitly given columns were added first and win over reflected ones.
+        The Inspector comes through ``inspection``: sql imports no engine.
+        """
+        from ..inspection import inspect as _inspect
+
+        try:
+            _inspect(bind).reflect_table(
+                self,
+                include_columns=include_columns,
+                exclude_columns=exclude_columns or (),
+                resolve_fks=resolve_fks,
+            )
+        except BaseException:
+            self.metadata._tables.pop(self.key, None)
+            raise
 
     def _extend(self, items: Any, kw: dict[str, Any]) -> None:
         for k in ("comment", "implicit_returning"):
