@@ -58,6 +58,9 @@ class Session:
 
     _dispatch_events = SessionEvents
     _is_asyncio = False
+    # Set on the sync Session of an AsyncSession: implicit loads (expired or
+    # deferred attributes) must then fail clearly outside the greenlet bridge.
+    _io_needs_bridge = False
 
     def __init__(
         self,

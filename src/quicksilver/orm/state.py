@@ -337,6 +337,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
                 "open while the object is used, load the attribute eagerly, or "
                 "create the Session with expire_on_commit=False."
             )
+        if session._io_needs_bridge:
+            refuse_implicit_async_io(self, key)
         from .loading import load_scalar_attributes
 
         load_scalar_attributes(self.mapper, self, key)
@@ -426,6 +428,29 @@ class AttributeStateCollection:
 
     def items(self) -> list[tuple[str, AttributeState]]:
         return [(a.key, a) for a in self]
+
+
+def refuse_implicit_async_io(state: "InstanceState[Any]", key: str) -> None:
+    """Raise MissingGreenlet if loading ``key`` would do I/O outside the bridge.
+
+    Called before an implicit load (expired or deferred attribute, lazy
+    relationship) on an object of an ``AsyncSession``: from plain async code
+    the load cannot await the driver, and failing here, before a connection
+    is checked out, names the attribute and the awaitable alternatives.
+    """
+    from ..util.concurrency import in_greenlet
+
+    if in_greenlet():
+        return
+    obj = state()
+    raise sa_exc.MissingGreenlet(
+        "greenlet_spawn has not been called; can't call await_only() here. "
+        "Was IO attempted in an unexpected place? Loading attribute "
+        f"'{key}' of {orm_exc.instance_str(obj)} needs a query, which async "
+        "code cannot run implicitly; load it with selectinload() (relationships), "
+        f"read it with 'await obj.awaitable_attrs.{key}' (AsyncAttrs mixin), or "
+        "call 'await session.refresh(obj)' first."
+    )
 
 
 __all__ = ["InstanceState", "AttributeState", "HISTORY_BLANK", "PassiveFlag", "sa_exc"]
