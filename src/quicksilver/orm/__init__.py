@@ -112,3 +112,8 @@ def clear_mappers() -> None:
             mapper.registry.dispose()
         else:
             mapper.dispose()
+
+from . import _concurrency as _concurrency  # noqa: E402
+from .session import Session as _SessionForGuards  # noqa: E402
+
+_concurrency.install(_SessionForGuards)
