@@ -497,7 +497,8 @@ class PGDialect_asyncpg(PGDialect):
 
     def get_isolation_level(self, dbapi_connection: Any) -> str:
         # as SQLAlchemy: the server's level, even in autocommit mode
-        if not dbapi_connection.autocommit and dbapi_connection.isolation_level is not None:
+        level = dbapi_connection.isolation_level
+        if not dbapi_connection.autocommit and level is not None:
             return str(dbapi_connection.isolation_level).replace("_", " ").upper()
         return dbapi_connection.show_isolation_level().upper()
 
