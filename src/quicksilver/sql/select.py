@@ -508,8 +508,10 @@ class Select(SelectBase):
 
         def add(items: Iterable[Any]) -> None:
             for f in items:
-                if id(f) not in seen:
-                    seen.add(id(f))
+                # an ORM entity's FROM stands in for its table: one FROM for both
+                key = id(getattr(f, "__dict__", {}).get("_qs_original", f))
+                if key not in seen:
+                    seen.add(key)
                     froms.append(f)
 
         for c in self._raw_columns:
