@@ -401,6 +401,13 @@ def _pk_criteria(mapper: "Mapper[Any]") -> Any:
         crit_single = mapper._single_table_criterion()
         if crit_single is not None:
             stmt = stmt.where(crit_single)
+        # the columns a plain select(Model) loads: deferred ones left out
+        from .context import _apply_column_loading
+
+        entities = analyze(stmt)
+        assert entities is not None
+        stmt, entities = _apply_column_loading(stmt, entities)
+        mapper.__dict__["_qs_get_entity"] = entities[0]
         mapper.__dict__["_qs_get_stmt"] = stmt
     return stmt
 
