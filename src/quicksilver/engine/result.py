@@ -311,7 +311,22 @@ class ResultMetaData:
         return objects
 
     def _metadata_for_keys(self, keys: Sequence[Any]) -> "ResultMetaData":
-        """Metadata for a ``columns(*keys)`` selection of these columns."""
+        """Metadata for a ``columns(*keys)`` selection of these columns.
+
+        Memoised per key tuple: metadata is immutable, and a new one per call
+        (``scalars()`` on every short query) would also build a new Row class.
+        """
+        try:
+            memo_key = tuple(keys)
+            memo = self.__dict__.setdefault("_qs_selection_memo", {})
+            found = memo.get(memo_key)
+        except TypeError:  # an unhashable key: no memo
+            return self._build_metadata_for_keys(keys)
+        if found is None:
+            found = memo[memo_key] = self._build_metadata_for_keys(keys)
+        return found
+
+    def _build_metadata_for_keys(self, keys: Sequence[Any]) -> "ResultMetaData":
         if not keys:
             raise ResultArgumentValueError(
                 "columns() needs at least one column name, position or column object"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 from .. import exc as sa_exc
 from ..engine.result import ChunkedIteratorResult, SimpleResultMetaData
 from ..inspection import inspect
+from ..util import LRUCache
 from . import exc as orm_exc
 from ._sql import sql
 from .attributes import _EMPTY_CS
@@ -317,6 +318,37 @@ def _compile_loader(
     return namespace["factory"]  # type: ignore[no-any-return]
 
 
+_metadata_cache: LRUCache[Any, Any] = LRUCache(1000)
+
+
+def _orm_metadata(keys: list[Any], entities: list["_Entity"]) -> Any:
+    """Result metadata for these entities, built once per statement shape.
+
+    Building it creates a Row class; doing that per query was the largest
+    single cost of short ORM selects.  The cache entry references the key
+    objects (classes, columns), so their ``id()`` cannot be reused while cached.
+    """
+    extra = [
+        [ent.mapper.class_] if ent.mapper is not None else ent.columns
+        for ent in entities
+    ]
+    try:
+        cache_key = (tuple(keys), tuple(id(o) for objs in extra for o in objs))
+    except TypeError:
+        cache_key = None
+    if cache_key is not None:
+        cached = _metadata_cache.get(cache_key)
+        if cached is not None:
+            return cached[0]
+    try:
+        metadata = SimpleResultMetaData(keys, extra=extra)
+    except TypeError:
+        metadata = SimpleResultMetaData(keys)
+    if cache_key is not None:
+        _metadata_cache[cache_key] = (metadata, extra)
+    return metadata
+
+
 def orm_result(
     session: "Session",
     result: Any,
@@ -371,14 +403,7 @@ def orm_result(
                     gc.enable()
             yield built
 
-    extra = [
-        [ent.mapper.class_] if ent.mapper is not None else ent.columns
-        for ent in entities
-    ]
-    try:
-        metadata = SimpleResultMetaData(keys, extra=extra)
-    except TypeError:
-        metadata = SimpleResultMetaData(keys)
+    metadata = _orm_metadata(keys, entities)
     # raw: closing the ORM result closes the cursor (a server-side one too)
     out: Any = ChunkedIteratorResult(metadata, chunks, raw=result)
     out._qs_source = result  # type: ignore[attr-defined]
