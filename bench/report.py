@@ -249,7 +249,7 @@ def chart(doc: dict[str, Any], path: Path) -> Path | None:
                     xs.append(pos)
                     ys.append(cell["ratio"])
             color = _COLORS.get(impl, "#7f8c8d")
-            ax.bar(xs, ys, width, label=impl, color=color)
+            ax.bar(xs, ys, width, color=color)
             for pos in errs:
                 ax.text(
                     pos, 1.02, "×", ha="center", va="bottom", color=color, fontsize=9
@@ -261,7 +261,10 @@ def chart(doc: dict[str, Any], path: Path) -> Path | None:
         ax.set_ylabel("time / raw driver (log)")
         ax.set_title(f"{backend}: lower is better; × = failed", fontsize=10)
         ax.grid(axis="y", which="both", alpha=0.3)
-    axes[0, 0].legend(ncol=len(impls), fontsize=8, loc="upper left")
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=_COLORS.get(i, "#7f8c8d"), label=i) for i in impls]
+    axes[0, 0].legend(handles=handles, ncol=len(impls), fontsize=8, loc="upper left")
     meta = doc["meta"]
     fig.suptitle(
         f"quicksilver benchmarks ({meta['date'][:10]}, {meta['git_commit']}, "

@@ -262,5 +262,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_readme:
         report.update_readme(BENCH_DIR / "README.md", text)
         written.append(BENCH_DIR / "README.md")
-    print("wrote " + ", ".join(str(p.relative_to(REPO)) for p in written))
+    print("wrote " + ", ".join(os.path.relpath(p) for p in written))
     return 0
