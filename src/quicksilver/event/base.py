@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect as _inspect
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Optional, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Optional, TypeVar
 
 _T = TypeVar("_T")
 
@@ -76,7 +76,8 @@ class Dispatch:
         if parent is not None:
             parent._children.add(self)
         self._events._live.add(self)
-        self._rebuild_all()
+        # Lists are built on first access (``__getattr__``): a Session or
+        # Connection made per unit of work reads only a few of its events.
 
     @property
     def owner(self) -> Any:
@@ -133,9 +134,14 @@ class Dispatch:
     def _contains(self, name: str, fn: Callable[..., Any]) -> bool:
         return any(entry.fn is fn for entry in self._effective(name))
 
-    if TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> EventList: ...
+    def __getattr__(self, name: str) -> EventList:
+        # only reached for a list not built yet (or an unknown name)
+        if name in type(self)._event_names:
+            self._rebuild(name)
+            return self.__dict__[name]  # type: ignore[no-any-return]
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
 
     def _join(self, owner: Any) -> "Dispatch":
         """A child dispatcher for ``owner`` that sees this one's listeners too."""
