@@ -206,13 +206,16 @@ class PGReflectionMixin:
             return ARRAY(coltype)
         return coltype
 
-    def get_pk_constraint(
+    def _constraint_columns(
         self,
         connection: "Connection",
         table_name: str,
-        schema: Optional[str] = None,
-        **kw: Any,
-    ) -> dict[str, Any]:
+        schema: Optional[str],
+        contype: str,
+    ) -> list[Any]:
+        """(name, column, comment) of the primary key ('p') or unique ('u')
+        constraints of a table, in constraint then column order."""
+        assert contype in ("p", "u")  # a closed set: written into the SQL
         sql = (
             "SELECT con.conname, a.attname, "
             "pg_catalog.obj_description(con.oid, 'pg_constraint') "
@@ -221,14 +224,23 @@ class PGReflectionMixin:
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
             "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) "
             "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
-            "WHERE con.contype = 'p' AND c.relname = %(name)s AND n.nspname = %(schema)s "
-            "ORDER BY k.ord"
+            f"WHERE con.contype = '{contype}' AND c.relname = %(name)s "
+            "AND n.nspname = %(schema)s ORDER BY con.conname, k.ord"
         )
-        rows = self._rows(
+        return self._rows(
             connection,
             sql,
             {"name": table_name, "schema": self._schema_or_default(connection, schema)},
         )
+
+    def get_pk_constraint(
+        self,
+        connection: "Connection",
+        table_name: str,
+        schema: Optional[str] = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        rows = self._constraint_columns(connection, table_name, schema, "p")
         return {
             "constrained_columns": [r[1] for r in rows],
             "name": rows[0][0] if rows else None,
@@ -351,22 +363,9 @@ class PGReflectionMixin:
         schema: Optional[str] = None,
         **kw: Any,
     ) -> list[dict[str, Any]]:
-        sql = (
-            "SELECT con.conname, a.attname, "
-            "pg_catalog.obj_description(con.oid, 'pg_constraint') "
-            "FROM pg_catalog.pg_constraint con "
-            "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
-            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-            "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) "
-            "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
-            "WHERE con.contype = 'u' AND c.relname = %(name)s AND n.nspname = %(schema)s "
-            "ORDER BY con.conname, k.ord"
-        )
         found: dict[str, dict[str, Any]] = {}
-        for name, column, comment in self._rows(
-            connection,
-            sql,
-            {"name": table_name, "schema": self._schema_or_default(connection, schema)},
+        for name, column, comment in self._constraint_columns(
+            connection, table_name, schema, "u"
         ):
             entry = found.setdefault(
                 name,
