@@ -18,7 +18,7 @@ import threading
 import warnings
 from _thread import get_ident
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from .. import exc, log
 from ..util import LRUCache, immutabledict
@@ -119,6 +119,8 @@ class Connection:
     _guard_owner = 0
     #: the concurrent-use guard, made by the first execute (cheaper connect)
     _guard: Any = None
+    #: set by an ORM Session that owns this Connection: names it in leak warnings
+    _qs_owner: Optional[Callable[[], str]] = None
 
     _is_future = True
     _dispatch_events = ConnectionEvents
@@ -452,15 +454,17 @@ class Connection:
             rec = getattr(fairy, "_connection_record", None)
             site = rec.checkout_site() if rec is not None else None
             in_trans = self._transaction is not None and self._transaction.is_active
+            owner = self._qs_owner
             warnings.warn(
                 exc.QuicksilverResourceWarning(
                     "Connection was garbage collected while it still held a pooled "
                     "DBAPI connection%s; the connection is returned to the pool and "
-                    "rolled back. It was checked out at %s. Close connections "
+                    "rolled back. It was checked out at %s%s. Close connections "
                     "(use 'with engine.connect() as conn:')."
                     % (
                         " and an open transaction" if in_trans else "",
                         site or "an unknown place",
+                        f", by the Session created at {owner()}" if owner else "",
                     )
                 ),
                 stacklevel=2,
@@ -468,6 +472,15 @@ class Connection:
             fairy._checkin()
         except Exception:  # pragma: no cover - never raise from a finalizer
             pass
+
+    def _qs_release_unowned(self) -> None:
+        """Return the pooled connection (rolled back) without a leak warning."""
+        fairy = self._dbapi_connection
+        self._dbapi_connection = None
+        self._transaction = None
+        self._nested_transaction = None
+        if fairy is not None:
+            fairy._checkin()
 
     def invalidate(self, exception: Optional[BaseException] = None) -> None:
         """Invalidate the DBAPI connection; the next use reconnects."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import warnings
 import weakref
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence, TypeVar
 
 from .. import exc as sa_exc
 from ..util import warn, warn_deprecated
+from ..util._callsite import format_site, outside_caller, thread_name
 from . import exc as orm_exc
 from .base import (
     MANAGER_KEY,
@@ -123,6 +125,9 @@ class Session:
             for key, bind_ in binds.items():
                 self._add_bind(key, bind_)
         self.dispatch = SessionEvents._create_dispatch(self)
+        # where the user made this Session, for the leak warning of __del__
+        self._qs_site = outside_caller(2)
+        self._qs_site_thread = thread_name()
         _sessions[self.hash_key] = self
 
     # ------------------------------------------------------------------
@@ -318,6 +323,43 @@ class Session:
             trans = parent
         self._transaction = None
         self._nested_transaction = None
+
+    def _creation_site(self) -> str:
+        code, lasti = self.__dict__.get("_qs_site", (None, 0))
+        return format_site(code, lasti, self.__dict__.get("_qs_site_thread"))
+
+    def __del__(self) -> None:
+        # Collected while its transaction still holds pooled connections (a
+        # Session never closed, e.g. a request handler that forgot
+        # session.close()): give them back, rolled back, and say where the
+        # Session was made -- SQLAlchemy returns them silently.
+        try:
+            trans = self.__dict__.get("_transaction")
+            if trans is None:
+                return
+            while trans._parent is not None:
+                trans = trans._parent
+            held = [
+                conn
+                for conn, _t, _commit, owned in set(trans._connections.values())
+                if owned and not conn.closed
+            ]
+            if not held:
+                return
+            warnings.warn(
+                sa_exc.QuicksilverResourceWarning(
+                    f"Session created at {self._creation_site()} was garbage "
+                    f"collected while its transaction still held {len(held)} "
+                    "pooled connection(s); they are rolled back and returned to "
+                    "the pool. Close sessions: 'with Session(engine) as session:' "
+                    "or session.close() (scoped_session: remove())."
+                ),
+                stacklevel=2,
+            )
+            for conn in held:
+                conn._qs_release_unowned()
+        except Exception:  # pragma: no cover - never raise from a finalizer
+            pass
 
     def _flush_for_commit(self) -> None:
         if self._new or self._deleted or self.identity_map._modified:

@@ -194,6 +194,8 @@ class SessionTransaction(_StateChange):
                 return conn, trans, mode == "control_fully", False
             return conn, conn.begin(), True, False
         conn = bind.connect()
+        # a leaked Connection names the Session it belongs to
+        conn._qs_owner = self.session._creation_site
         try:
             if self.session.twophase:
                 trans = conn.begin_twophase()

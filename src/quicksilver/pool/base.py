@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import os
 import sys
 import threading
 import time
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Callable, Deque, List, Optional, Tuple, U
 
 from .. import exc, log
 from ..event import api as event_api
+from ..util import _callsite
 from ..util.langhelpers import warn
 from . import _fork
 from .events import PoolEvents
@@ -181,30 +181,12 @@ def _ping(pool: "Pool", dbapi_connection: DBAPIConnection) -> bool:
 
 _NO_CACHE: dict[int, bool] = {}
 
-_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_internal_files: dict[str, bool] = {}
+_internal_files = _callsite.internal_files
+_is_internal = _callsite.is_internal
+_lineno = _callsite.lineno
 
 
-def _is_internal(filename: str) -> bool:
-    internal = filename.startswith(_PKG_DIR)
-    if len(_internal_files) < 10000:
-        _internal_files[filename] = internal
-    return internal
-
-
-def _lineno(code: Optional[CodeType], lasti: int) -> int:
-    if code is None:
-        return 0
-    for start, end, line in code.co_lines():
-        if start <= lasti < end:
-            return line or code.co_firstlineno
-    return code.co_firstlineno
-
-
-#: Per-thread cache of the thread's name: read on every checkout, it costs
-#: one attribute load where ``threading.current_thread().name`` costs a call,
-#: and it dies with its thread, so a reused thread id never shows a stale name.
-_thread_local = threading.local()
+_thread_local = _callsite._thread_local
 
 
 # ---------------------------------------------------------------------------
