@@ -14,6 +14,7 @@ import asyncio
 import cProfile
 import gc
 import json
+import os
 import pstats
 import sys
 import time
@@ -69,6 +70,8 @@ def _print_profile(prof: cProfile.Profile) -> None:
         print(f"\n=== top 25 functions by {key} time ===", flush=True)
         stats = pstats.Stats(prof, stream=sys.stdout)
         stats.sort_stats(key).print_stats(25)
+    if os.environ.get("BENCH_CALLERS"):
+        stats.print_callers(os.environ["BENCH_CALLERS"])
     sys.stdout.flush()
 
 

@@ -66,14 +66,18 @@ class Dispatch:
 
     _events: ClassVar[type["Events[Any]"]]
     _event_names: ClassVar[tuple[str, ...]]
+    _event_name_set: ClassVar[frozenset[str]]
 
     def __init__(self, owner: Any, parent: Optional["Dispatch"] = None) -> None:
         # Listeners registered on this very target, per event name.
         self._own: dict[str, list[_Listener]] = {}
         self._owner_ref = weakref.ref(owner) if owner is not None else None
         self._parent = parent
-        self._children: "weakref.WeakSet[Dispatch]" = weakref.WeakSet()
+        # made on first join: most dispatchers (a Session's) never have children
+        self._children: "Optional[weakref.WeakSet[Dispatch]]" = None
         if parent is not None:
+            if parent._children is None:
+                parent._children = weakref.WeakSet()
             parent._children.add(self)
         self._events._live.add(self)
         # Lists are built on first access (``__getattr__``): a Session or
@@ -87,11 +91,17 @@ class Dispatch:
         owner = self.owner
         if owner is None:
             return []
-        found: list[_Listener] = []
-        registry = self._events._class_level
-        for cls in type(owner).__mro__:
-            found.extend(registry.get((cls, name), ()))
-        return found
+        events = self._events
+        key = (type(owner), name)
+        found = events._class_memo.get(key)
+        if found is None:
+            # walked once per (class, event) until class-level listeners change
+            registry = events._class_level
+            found = []
+            for cls in key[0].__mro__:
+                found.extend(registry.get((cls, name), ()))
+            events._class_memo[key] = found
+        return list(found)
 
     def _effective(self, name: str) -> list[_Listener]:
         listeners: list[_Listener] = []
@@ -104,8 +114,9 @@ class Dispatch:
 
     def _rebuild(self, name: str) -> None:
         setattr(self, name, EventList(entry.call for entry in self._effective(name)))
-        for child in list(self._children):
-            child._rebuild(name)
+        if self._children:
+            for child in list(self._children):
+                child._rebuild(name)
 
     def _rebuild_all(self) -> None:
         for name in self._event_names:
@@ -136,7 +147,17 @@ class Dispatch:
 
     def __getattr__(self, name: str) -> EventList:
         # only reached for a list not built yet (or an unknown name)
-        if name in type(self)._event_names:
+        if name in type(self)._event_name_set:
+            if self._parent is None and not self._own:
+                # the common case (a fresh Session's): class-level listeners only
+                owner = self.owner
+                key = (type(owner), name)
+                memo = self._events._class_memo
+                found = memo.get(key)
+                if found is None:
+                    found = self._class_listeners(name)
+                lst = self.__dict__[name] = EventList(entry.call for entry in found)
+                return lst
             self._rebuild(name)
             return self.__dict__[name]  # type: ignore[no-any-return]
         raise AttributeError(
@@ -173,6 +194,8 @@ class Events(Generic[_T]):
     _event_names: ClassVar[tuple[str, ...]] = ()
     _arg_names: ClassVar[dict[str, tuple[str, ...]]] = {}
     _class_level: ClassVar[dict[tuple[type, str], list[_Listener]]]
+    #: (owner class, event name) -> class-level listeners along its MRO
+    _class_memo: ClassVar[dict[tuple[type, str], list[_Listener]]]
     _live: ClassVar["weakref.WeakSet[Dispatch]"]
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -189,11 +212,16 @@ class Events(Generic[_T]):
         cls._event_names = tuple(inherited + names)
         cls._arg_names = {**getattr(cls, "_arg_names", {}), **arg_names}
         cls._class_level = {}
+        cls._class_memo = {}
         cls._live = weakref.WeakSet()
         cls._dispatch_class = type(
             f"{cls.__name__}Dispatch",
             (Dispatch,),
-            {"_events": cls, "_event_names": cls._event_names},
+            {
+                "_events": cls,
+                "_event_names": cls._event_names,
+                "_event_name_set": frozenset(cls._event_names),
+            },
         )
         for name in names:
             _registrars.setdefault(name, []).append(cls)
@@ -239,6 +267,7 @@ class Events(Generic[_T]):
         listener = _Listener(fn, call, propagate, retval, once)
         if isinstance(target, type):
             bucket = cls._class_level.setdefault((target, identifier), [])
+            cls._class_memo.clear()
             if insert:
                 bucket.insert(0, listener)
             else:
@@ -278,6 +307,7 @@ class Events(Generic[_T]):
             if len(kept) == len(bucket):
                 return False
             cls._class_level[(target, identifier)] = kept
+            cls._class_memo.clear()
             for dispatch in list(cls._live):
                 if dispatch._parent is None and isinstance(dispatch.owner, target):
                     dispatch._rebuild(identifier)
@@ -297,6 +327,7 @@ class Events(Generic[_T]):
     def _clear(cls) -> None:
         """Drop every class-level listener (used by test teardown)."""
         cls._class_level.clear()
+        cls._class_memo.clear()
         for dispatch in list(cls._live):
             if dispatch._parent is None:
                 dispatch._rebuild_all()
