@@ -149,14 +149,18 @@ class Dispatch:
         # only reached for a list not built yet (or an unknown name)
         if name in type(self)._event_name_set:
             if self._parent is None and not self._own:
-                # the common case (a fresh Session's): class-level listeners only
-                owner = self.owner
-                key = (type(owner), name)
-                memo = self._events._class_memo
-                found = memo.get(key)
-                if found is None:
-                    found = self._class_listeners(name)
-                lst = self.__dict__[name] = EventList(entry.call for entry in found)
+                # The common case (a fresh Session's): class-level listeners
+                # only.  Such lists are shared by every dispatcher of the class:
+                # lists are never changed in place, only replaced (_rebuild).
+                ref = self._owner_ref
+                key = (type(ref() if ref is not None else None), name)
+                memo = self._events._calls_memo
+                lst = memo.get(key)
+                if lst is None:
+                    lst = memo[key] = EventList(
+                        entry.call for entry in self._class_listeners(name)
+                    )
+                self.__dict__[name] = lst
                 return lst
             self._rebuild(name)
             return self.__dict__[name]  # type: ignore[no-any-return]
@@ -196,6 +200,8 @@ class Events(Generic[_T]):
     _class_level: ClassVar[dict[tuple[type, str], list[_Listener]]]
     #: (owner class, event name) -> class-level listeners along its MRO
     _class_memo: ClassVar[dict[tuple[type, str], list[_Listener]]]
+    #: the same as shared EventLists, for dispatchers with no listeners of their own
+    _calls_memo: ClassVar[dict[tuple[type, str], EventList]]
     _live: ClassVar["weakref.WeakSet[Dispatch]"]
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -213,6 +219,7 @@ class Events(Generic[_T]):
         cls._arg_names = {**getattr(cls, "_arg_names", {}), **arg_names}
         cls._class_level = {}
         cls._class_memo = {}
+        cls._calls_memo = {}
         cls._live = weakref.WeakSet()
         cls._dispatch_class = type(
             f"{cls.__name__}Dispatch",
@@ -268,6 +275,7 @@ class Events(Generic[_T]):
         if isinstance(target, type):
             bucket = cls._class_level.setdefault((target, identifier), [])
             cls._class_memo.clear()
+            cls._calls_memo.clear()
             if insert:
                 bucket.insert(0, listener)
             else:
@@ -308,6 +316,7 @@ class Events(Generic[_T]):
                 return False
             cls._class_level[(target, identifier)] = kept
             cls._class_memo.clear()
+            cls._calls_memo.clear()
             for dispatch in list(cls._live):
                 if dispatch._parent is None and isinstance(dispatch.owner, target):
                     dispatch._rebuild(identifier)
@@ -328,6 +337,7 @@ class Events(Generic[_T]):
         """Drop every class-level listener (used by test teardown)."""
         cls._class_level.clear()
         cls._class_memo.clear()
+        cls._calls_memo.clear()
         for dispatch in list(cls._live):
             if dispatch._parent is None:
                 dispatch._rebuild_all()

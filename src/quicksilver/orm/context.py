@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc as sa_exc
+from ..sql.select import Select
 from ._sql import sql
 from .base import _configure_pending, _mappers_pending, opt_manager_of_class
 
@@ -185,6 +186,51 @@ def _orm_enabled_columns(statement: Any) -> Optional["Mapper[Any]"]:
     return None
 
 
+#: columns clause (as ids) -> (the columns, entities, first mapper) of plain
+#: entity SELECTs: no options, no rewrite, no relationship loading to plan.
+#: Analysing ``select(User)`` again for every new statement object was the
+#: largest ORM cost of short queries.
+_plain_plans: dict[tuple[int, ...], tuple[tuple[Any, ...], list[_Entity], Any]] = {}
+
+
+def _plain_plan(statement: Any) -> Any:
+    """The memoized plan of a plain entity SELECT, or None (take the full path)."""
+    raw = statement.__dict__.get("_raw_columns")
+    if raw is None or statement.__dict__.get("_with_options"):
+        return None
+    key = tuple(map(id, raw))
+    plan = _plain_plans.get(key)
+    if plan is not None:
+        cols = plan[0]
+        # ids are only reused once an object is gone; the plan keeps its
+        # columns alive, so equal ids mean the same objects
+        return plan if len(cols) == len(raw) else None
+    if not getattr(statement, "_is_select_statement", False):
+        return None
+    entities = analyze(statement)
+    if entities is None:
+        return None
+    mapper = None
+    for ent in entities:
+        m = ent.mapper
+        if m is None:
+            continue
+        if mapper is None:
+            mapper = m
+        if m.single or _loading_columns(m, ent.columns) is not None:
+            return None
+        if ent.load_columns is not ent.columns:
+            return None
+    from .strategies import needs_eager
+
+    if needs_eager(statement, entities):
+        return None
+    if len(_plain_plans) > 2000:
+        _plain_plans.clear()
+    plan = _plain_plans[key] = (tuple(raw), entities, mapper)
+    return plan
+
+
 def execute_orm(
     session: "Session",
     statement: Any,
@@ -193,10 +239,45 @@ def execute_orm(
     bind_arguments: dict[str, Any],
 ) -> Any:
     """Run ``statement`` inside the Session's transaction (``Session.execute``)."""
-    if isinstance(statement, str):
-        statement = sql("text")(statement)
     if _mappers_pending[0]:
         _configure_pending()
+    plan = (
+        _plain_plan(statement)
+        if not execution_options
+        and not bind_arguments
+        and not session.execution_options
+        and statement.__class__ is Select
+        and not statement._execution_options
+        else None
+    )
+    if plan is not None:
+        # the common ``session.execute(select(User).where(...))``
+        session._check_active()
+        entities = plan[1]
+        if session.autoflush and not session._flushing:
+            session._autoflush()
+        conn = session._connection_for_bind(
+            session.get_bind(plan[2], clause=statement)
+        )
+        if params is None:
+            result = conn.execute(statement)
+        else:
+            result = conn.execute(statement, params)
+        return _orm_result(session, result, entities, False)
+    return _execute_orm_full(
+        session, statement, params, execution_options, bind_arguments
+    )
+
+
+def _execute_orm_full(
+    session: "Session",
+    statement: Any,
+    params: Any,
+    execution_options: dict[str, Any],
+    bind_arguments: dict[str, Any],
+) -> Any:
+    if isinstance(statement, str):
+        statement = sql("text")(statement)
     session._check_active()
     entities = analyze(statement)
     mapper = None
@@ -348,6 +429,18 @@ def _dml_mapper(statement: Any) -> Optional["Mapper[Any]"]:
     annotations = getattr(table, "_annotations", None) or {}
     mapper = annotations.get("parententity")
     return mapper  # type: ignore[no-any-return]
+
+
+def _late_imports() -> None:
+    global _orm_result
+    from .loading import orm_result
+
+    _orm_result = orm_result
+
+
+def _orm_result(*args: Any) -> Any:
+    _late_imports()
+    return _orm_result(*args)
 
 
 __all__ = ["entity_from", "execute_orm", "analyze", "sa_exc"]

@@ -29,6 +29,9 @@ class IdentityMap:
         self._dict: dict[_Key, "InstanceState[Any]"] = {}
         self._modified: set["InstanceState[Any]"] = set()
         self._wr: Any = weakref.ref(self)
+        #: row -> object loaders bound to this map (orm.loading), reused by
+        #: every query of the Session until the map is replaced
+        self._loaders: dict[Any, Any] = {}
 
     def _modified_states(self) -> set["InstanceState[Any]"]:
         return self._modified

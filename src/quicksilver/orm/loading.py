@@ -46,7 +46,31 @@ def _entity_loader(
     context: Any = None,
 ) -> Callable[[Any], Any]:
     """A function row -> object for ``mapper``'s columns at ``start``."""
+    if context is None:
+        loaders = session.identity_map._loaders
+        lkey = (mapper, tuple(map(id, columns)), start, populate_existing)
+        found = loaders.get(lkey)
+        if found is None or found[0] != session.hash_key:
+            found = loaders[lkey] = (
+                session.hash_key,
+                _build_entity_loader(
+                    session, mapper, columns, start, populate_existing
+                ),
+            )
+        return found[1]  # type: ignore[no-any-return]
+    return _build_entity_loader(
+        session, mapper, columns, start, populate_existing, context
+    )
 
+
+def _build_entity_loader(
+    session: "Session",
+    mapper: "Mapper[Any]",
+    columns: Sequence[Any],
+    start: int,
+    populate_existing: bool,
+    context: Any = None,
+) -> Callable[[Any], Any]:
     pairs, pk_idx, disc_idx, present, missing_by_mapper = _layout(
         mapper, columns, start
     )
