@@ -102,6 +102,9 @@ class _TablePlan:
         "server_default_keys",
         "python_default_keys",
         "key_for_col",
+        "cols_for_key",
+        "has_onupdate",
+        "expire_after_update",
     )
 
     def __init__(self, mapper: "Mapper[Any]", table: Any) -> None:
@@ -144,6 +147,20 @@ class _TablePlan:
             self.key_for_col[c]
             for c in self.cols
             if getattr(c, "default", None) is not None
+        ]
+        # for UPDATE: attribute -> its columns here, so a flush looks only at
+        # the attributes that changed, not at every column of every object
+        self.cols_for_key: dict[str, list[Any]] = {}
+        for col, key in zip(self.cols, self.col_keys, strict=False):
+            self.cols_for_key.setdefault(key, []).append(col)
+        self.has_onupdate = any(
+            getattr(c, "onupdate", None) is not None for c in self.cols
+        )
+        self.expire_after_update = [
+            (col, key)
+            for col, key in zip(self.cols, self.col_keys, strict=False)
+            if getattr(col, "onupdate", None) is not None
+            or getattr(col, "server_onupdate", None) is not None
         ]
 
 

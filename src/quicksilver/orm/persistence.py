@@ -513,10 +513,11 @@ def _emit_updates(
         d = state.dict
         cs = state.committed_state
         params: dict[str, Any] = {}
-        for col, key in zip(plan.cols, plan.col_keys, strict=False):
-            if key not in cs:
+        cols_for_key = plan.cols_for_key
+        for key, orig in cs.items():
+            cols = cols_for_key.get(key)
+            if cols is None:
                 continue
-            orig = cs[key]
             cur = d.get(key, NO_VALUE)
             if cur is NO_VALUE:
                 if orig is NO_VALUE or orig is None:
@@ -524,14 +525,15 @@ def _emit_updates(
                 cur = None
             elif orig is not NO_VALUE and _same(orig, cur):
                 continue
-            params[col.key] = cur
-        if params:
-            _apply_onupdate(conn, plan, d, params)
-        version = update_versions.get(state)
-        vcol = state.manager.mapper.version_id_col
-        has_version = version is not None and vcol is not None and vcol.table is table
+            for col in cols:
+                params[col.key] = cur
         if not params:
             continue
+        if plan.has_onupdate:
+            _apply_onupdate(conn, plan, d, params)
+        version = update_versions.get(state) if update_versions else None
+        vcol = state.manager.mapper.version_id_col
+        has_version = version is not None and vcol is not None and vcol.table is table
         if has_version and vcol.key not in params:
             params[vcol.key] = d[version[0]]  # type: ignore[index]
         for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
@@ -599,15 +601,9 @@ def _after_update_row(
     params: dict[str, Any],
 ) -> None:
     plan = _plan_for(state, table)
-    to_expire = []
-    for col, key in zip(plan.cols, plan.col_keys, strict=False):
-        if col.key in params:
-            continue
-        if (
-            getattr(col, "onupdate", None) is not None
-            or getattr(col, "server_onupdate", None) is not None
-        ):
-            to_expire.append(key)
+    if not plan.expire_after_update:
+        return
+    to_expire = [key for col, key in plan.expire_after_update if col.key not in params]
     if to_expire:
         uow.post_expire.append((state, to_expire))
 

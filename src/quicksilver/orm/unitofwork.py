@@ -246,7 +246,12 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
         old_key = state.key
         mapper = state.mapper
         obj = state()
-        if obj is not None and old_key is not None:
+        if (
+            obj is not None
+            and old_key is not None
+            # only a changed primary key attribute can switch the identity
+            and any(k in state.committed_state for k in mapper._pk_keys)
+        ):
             d = obj.__dict__
             if all(k in d for k in mapper._pk_keys):
                 new_key = mapper.identity_key_from_primary_key(

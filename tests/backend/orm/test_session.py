@@ -434,3 +434,37 @@ def test_pickle_round_trip(session):
     assert merged.nick == "n"
     t = pickle.loads(pickle.dumps(User(name="t")))
     assert inspect(t).transient and t.name == "t"
+
+
+def test_primary_key_change_switches_identity(session, engine):
+    u = User(id=10, name="pk-switch")
+    session.add(u)
+    session.commit()
+    u.id = 11
+    u.age = 5
+    session.commit()
+    assert inspect(u).key == (User, (11,), None)
+    assert session.get(User, 11) is u
+    assert session.get(User, 10) is None
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, age FROM qs_users WHERE name = 'pk-switch'"
+        ).all()
+    assert [tuple(r) for r in rows] == [(11, 5)]
+
+
+def test_plain_update_keeps_identity_and_writes_only_changes(session, engine):
+    u = User(name="plain-upd", nick="n")
+    session.add(u)
+    session.commit()
+    key = inspect(u).key
+    statements = []
+    event.listen(
+        engine, "before_cursor_execute",
+        lambda conn, cur, stmt, params, ctx, many: statements.append(stmt),
+    )
+    u.age = 7
+    session.commit()
+    updates = [s for s in statements if s.startswith("UPDATE")]
+    assert len(updates) == 1 and "age" in updates[0] and "nick" not in updates[0]
+    assert inspect(u).key == key and u.age == 7
