@@ -86,10 +86,25 @@ class ClassManager:
         """Register ``attr`` under ``key`` and put it on the class."""
         self.attributes[key] = attr
         self.impls[key] = attr.impl
+        self._scalar_keys = None
         self._refresh_plain(key)
         if install:
             setattr(self.class_, key, attr)
             self._installed.append(key)
+
+    #: keys that expire as column data (relationships reload by their own
+    #: loader); recomputed after instrumentation changes
+    _scalar_keys: Optional[frozenset[str]] = None
+
+    def scalar_loader_keys(self) -> frozenset[str]:
+        keys = self._scalar_keys
+        if keys is None:
+            keys = self._scalar_keys = frozenset(
+                k
+                for k, impl in self.impls.items()
+                if getattr(impl, "accepts_scalar_loader", True)
+            )
+        return keys
 
     def _refresh_plain(self, key: str) -> None:
         impl = self.impls.get(key)
@@ -101,6 +116,7 @@ class ClassManager:
     def uninstrument_attribute(self, key: str) -> None:
         self.attributes.pop(key, None)
         self.impls.pop(key, None)
+        self._scalar_keys = None
         self._plain_keys.discard(key)
         if key in self.class_.__dict__ and key in self._installed:
             delattr(self.class_, key)

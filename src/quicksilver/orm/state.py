@@ -289,10 +289,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
             dict_.pop(key, None)
         # relationships reload through their own lazy loader, so only column
         # attributes count as expired (as in SQLAlchemy)
-        self.expired_attributes = {
-            k for k, impl in impls.items()
-            if getattr(impl, "accepts_scalar_loader", True)
-        }
+        self.expired_attributes = set(self.manager.scalar_loader_keys())
         self.committed_state = _EMPTY_CS
         self.modified = False
         self._strong_obj = None
