@@ -41,8 +41,8 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "orm_short_select": (200, 325),
     # measured 118 / 215: new Session, get() from the database, close (SA: 260 / 356)
     "orm_get_new_session": (180, 325),
-    # measured 2068 / 4017: 100 attribute changes and one flush (SA: 4464 / 6521)
-    "orm_flush_update_100": (3100, 6000),
+    # measured 1170 / 3319: 100 attribute changes and one flush (SA: 4464 / 6521)
+    "orm_flush_update_100": (1750, 5000),
 }
 
 

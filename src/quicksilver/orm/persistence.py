@@ -508,9 +508,14 @@ def _emit_updates(
     and_, bindparam, update = sql("and_"), sql("bindparam"), sql("update")
 
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    plans: dict[Any, Any] = {}
     for state in states:
-        plan = _plan_for(state, table)
-        d = state.dict
+        manager = state.manager
+        plan = plans.get(manager)
+        if plan is None:
+            plan = plans[manager] = _plan_for(state, table)
+        obj = state()
+        d = obj.__dict__ if obj is not None else {}
         cs = state.committed_state
         params: dict[str, Any] = {}
         cols_for_key = plan.cols_for_key
@@ -536,8 +541,13 @@ def _emit_updates(
         has_version = version is not None and vcol is not None and vcol.table is table
         if has_version and vcol.key not in params:
             params[vcol.key] = d[version[0]]  # type: ignore[index]
+        identity = state.key
         for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
-            params[_PK_PREFIX + col.key] = _pk_where_value(state, key)
+            params[_PK_PREFIX + col.key] = (
+                identity[1][manager.mapper._pk_keys.index(key)]
+                if identity is not None
+                else _pk_where_value(state, key)
+            )
         if has_version:
             params[_VERSION_BIND] = version[1]  # type: ignore[index]
         keys = tuple(sorted(params)) + (("version",) if has_version else ())
@@ -569,8 +579,9 @@ def _emit_updates(
             has_version,
             rows,
         )
-        for state, params in rows:
-            _after_update_row(uow, table, state, params)
+        if plan.expire_after_update:
+            for state, params in rows:
+                _after_update_row(uow, table, state, params)
 
 
 def _apply_onupdate(

@@ -250,7 +250,7 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
             obj is not None
             and old_key is not None
             # only a changed primary key attribute can switch the identity
-            and any(k in state.committed_state for k in mapper._pk_keys)
+            and not state.committed_state.keys().isdisjoint(mapper._pk_keys)
         ):
             d = obj.__dict__
             if all(k in d for k in mapper._pk_keys):
