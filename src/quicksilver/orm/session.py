@@ -529,6 +529,10 @@ class Session:
             self._update_impl(state, obj)
 
     def _before_attach(self, state: InstanceState[Any], obj: Any) -> bool:
+        if self._transaction is None:
+            # attaching begins the transaction (as SQLAlchemy's autobegin), so
+            # a rollback() expunges what was added since
+            self._autobegin_t()
         sid = state.session_id
         if sid == self.hash_key:
             return False

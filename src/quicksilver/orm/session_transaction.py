@@ -21,6 +21,7 @@ import enum
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc as sa_exc
+from ..util import warn
 from .state_changes import NO_CHANGE, _StateChange, declare_states
 
 if TYPE_CHECKING:
@@ -339,6 +340,13 @@ class SessionTransaction(_StateChange):
             self._restore_snapshot(dirty_only=self.nested)
             if session.dispatch.after_rollback and self._is_transaction_boundary:
                 session.dispatch.after_rollback(session)
+        elif session._new or session._deleted or session.identity_map._modified:
+            # changed after a failed flush had already restored the snapshot
+            warn(
+                "Session's state has been changed on a non-active transaction - "
+                "this state will be discarded."
+            )
+            self._restore_snapshot(dirty_only=self.nested)
         self._state = DEACTIVE
         previous = self
         self.close()

@@ -266,9 +266,43 @@ def scenario_events(lib):
     return out
 
 
+def scenario_rollback_discards_pending(lib):
+    """rollback() expunges what was added since the transaction began, also
+    objects added after a failed commit (with SQLAlchemy's warning)."""
+    User, out = lib.User, []
+    s = lib.orm.Session(lib.engine)
+    a = User(name="a")
+    s.add(a)
+    out.append(("in txn after add", s.in_transaction()))
+    s.rollback()
+    out.append(("a", a in s, _flags(lib, a)))
+    s.add(User(name="x"))
+    s.commit()
+    s.add(User(name="x"))
+    try:
+        s.commit()
+    except lib.exc.IntegrityError as err:
+        out.append(type(err).__name__)
+    c = User(name="c")
+    s.add(c)
+    try:
+        s.flush()
+    except lib.exc.SQLAlchemyError as err:
+        out.append(type(err).__name__)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s.rollback()
+    out.append([str(w.message) for w in caught])
+    out.append(("c", c in s, _flags(lib, c)))
+    out.append(sorted(s.scalars(lib.select(User.name)).all()))
+    s.close()
+    return out
+
+
 @pytest.mark.parametrize(
     "scenario",
     [
+        scenario_rollback_discards_pending,
         scenario_lifecycle,
         scenario_failed_flush,
         scenario_misuse,
