@@ -249,6 +249,10 @@ class Session:
         parent = self._autobegin_t()
         if parent._state is DEACTIVE:
             parent._raise_pending_rollback()
+        if not self._flushing:
+            # pending changes belong before the SAVEPOINT, so rolling back to
+            # it keeps them (SQLAlchemy flushes here too)
+            self.flush()
         trans = parent._begin(nested=True)
         self._transaction = trans
         self._nested_transaction = trans

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any, Callable, Generic, Optional, TypeVar, overload
 
@@ -29,10 +30,33 @@ class memoized_property(Generic[_T]):
         return result
 
 
-def warn(msg: str, code: Optional[str] = None, stacklevel: int = 3) -> None:
-    """Emit an SAWarning (quicksilver.exc.SAWarning)."""
+def _external_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside
+    quicksilver: the user's line, not a wrapper three layers down."""
+    from ._callsite import internal_files, is_internal
+
+    f = sys._getframe(2)  # the caller of warn()
+    level = 2
+    while f is not None:
+        name = f.f_code.co_filename
+        flag = internal_files.get(name)
+        if flag is None:
+            flag = is_internal(name)
+        if not flag:
+            break
+        f = f.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def warn(
+    msg: str, code: Optional[str] = None, stacklevel: Optional[int] = None
+) -> None:
+    """Emit an SAWarning (quicksilver.exc.SAWarning), attributed to user code."""
     from ..exc import SAWarning
 
+    if stacklevel is None:
+        stacklevel = _external_stacklevel()
     warnings.warn(
         SAWarning(msg, code=code) if code else SAWarning(msg), stacklevel=stacklevel
     )

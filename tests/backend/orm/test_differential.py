@@ -294,6 +294,12 @@ def scenario_rollback_discards_pending(lib):
         s.rollback()
     out.append([str(w.message) for w in caught])
     out.append(("c", c in s, _flags(lib, c)))
+    # pending objects are flushed before a SAVEPOINT: rolling back to it keeps them
+    with s.begin():
+        s.add(User(name="before-sp"))
+        sp = s.begin_nested()
+        s.add(User(name="inside-sp"))
+        sp.rollback()
     out.append(sorted(s.scalars(lib.select(User.name)).all()))
     s.close()
     return out
