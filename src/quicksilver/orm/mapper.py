@@ -105,6 +105,7 @@ class _TablePlan:
         "cols_for_key",
         "has_onupdate",
         "expire_after_update",
+        "insert_fill",
     )
 
     def __init__(self, mapper: "Mapper[Any]", table: Any) -> None:
@@ -156,6 +157,16 @@ class _TablePlan:
         self.has_onupdate = any(
             getattr(c, "onupdate", None) is not None for c in self.cols
         )
+        # for INSERT: (column key, attribute, has a default to expire for)
+        self.insert_fill = [
+            (
+                col.key,
+                key,
+                getattr(col, "server_default", None) is not None
+                or getattr(col, "default", None) is not None,
+            )
+            for col, key in zip(self.cols, self.col_keys, strict=False)
+        ]
         self.expire_after_update = [
             (col, key)
             for col, key in zip(self.cols, self.col_keys, strict=False)

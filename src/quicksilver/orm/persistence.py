@@ -256,9 +256,14 @@ def _emit_inserts(
             _insert_returning(uow, conn, table, fetch)
         fetch.clear()
 
+    plans: dict[Any, Any] = {}
     for state in states:
-        plan = _plan_for(state, table)
-        d = state.dict
+        manager = state.manager
+        plan = plans.get(manager)
+        if plan is None:
+            plan = plans[manager] = _plan_for(state, table)
+        obj = state()
+        d = obj.__dict__ if obj is not None else {}
         params: dict[str, Any] = {}
         pending_callables = []
         for col, key in zip(plan.cols, plan.col_keys, strict=False):
@@ -283,7 +288,7 @@ def _emit_inserts(
                 d[key] = value
                 params[col.key] = value
         keys = tuple(params)
-        if any(d.get(k) is None for k in plan.pk_keys) or (
+        if None in map(d.get, plan.pk_keys) or (
             can_return
             and plan.server_default_keys
             and any(
@@ -360,13 +365,14 @@ def _insert_returning(
             )
         order = _match_returned(part, returned, len(pk_cols), value_cols)
         sd_start = len(pk_cols) + len(value_cols)
+        pk_targets = [(plan.key_for_col.get(col), col.key) for col in pk_cols]
         for (state, row_params), row in zip(part, order, strict=False):
-            d = state.dict
-            for col, value in zip(pk_cols, row, strict=False):
-                key = plan.key_for_col.get(col)
+            obj = state()
+            d = obj.__dict__ if obj is not None else {}
+            for (key, col_key), value in zip(pk_targets, row, strict=False):
                 if key is not None and d.get(key) is None:
                     d[key] = value
-                    row_params[col.key] = value
+                    row_params[col_key] = value
             # server defaults came back with the row (SQLAlchemy's
             # eager_defaults="auto" when RETURNING is in use)
             for i, col in enumerate(sd_cols):
@@ -417,12 +423,12 @@ def _match_returned(
     end = npk + len(keys)
 
     def values_of(params: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(params[k] for k in keys)
+        return tuple(map(params.__getitem__, keys))
 
-    if all(
-        tuple(row[npk:end]) == values_of(params)
-        for (_, params), row in zip(part, returned, strict=False)
-    ):
+    for (_, params), row in zip(part, returned, strict=False):
+        if tuple(row[npk:end]) != tuple(map(params.__getitem__, keys)):
+            break
+    else:
         return returned
     pool: dict[tuple[Any, ...], list[Any]] = {}
     for row in returned:
@@ -471,7 +477,8 @@ def _after_insert_row(
 ) -> None:
     """Columns the database or the engine filled in: take or expire them."""
     plan = _plan_for(state, table)
-    d = state.dict
+    obj = state()
+    d = obj.__dict__ if obj is not None else {}
     sent = params
     filled: Optional[dict[str, Any]] = None
     if result is not None:
@@ -484,15 +491,12 @@ def _after_insert_row(
             if isinstance(filled, list):
                 filled = filled[0] if filled else None
     to_expire = []
-    for col, key in zip(plan.cols, plan.col_keys, strict=False):
-        if col.key in sent or d.get(key) is not None:
+    for col_key, key, has_default in plan.insert_fill:
+        if col_key in sent or d.get(key) is not None:
             continue
-        if filled and col.key in filled and filled[col.key] is not None:
-            d[key] = filled[col.key]
-        elif (
-            getattr(col, "server_default", None) is not None
-            or getattr(col, "default", None) is not None
-        ):
+        if filled and filled.get(col_key) is not None:
+            d[key] = filled[col_key]
+        elif has_default:
             to_expire.append(key)
     if to_expire:
         uow.post_expire.append((state, to_expire))

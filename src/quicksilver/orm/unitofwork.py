@@ -170,7 +170,7 @@ def _check_identity_conflicts(session: "Session", uow: UOWTransaction) -> None:
         if obj is None:
             continue
         d = obj.__dict__
-        pk = tuple(d.get(k) for k in mapper._pk_keys)
+        pk = tuple(map(d.get, mapper._pk_keys))
         if None in pk:
             continue
         key = mapper.identity_key_from_primary_key(pk)
@@ -223,8 +223,8 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
             continue
         mapper = state.mapper
         d = obj.__dict__
-        pk = tuple(d.get(k) for k in mapper._pk_keys)
-        if any(v is None for v in pk) and (
+        pk = tuple(map(d.get, mapper._pk_keys))
+        if None in pk and (
             not mapper.allow_partial_pks or all(v is None for v in pk)
         ):
             raise orm_exc.FlushError(
