@@ -568,6 +568,15 @@ class Connection:
     ) -> "CursorResult[Any]":
         opts = self._execution_options
         elem_opts = elem._execution_options
+        plain = not (
+            opts or elem_opts or execution_options or self._has_events or self._echo
+        )
+        if plain and len(distilled_params) < 2:
+            memo = elem.__dict__.get("_qs_exec_memo")
+            if memo is not None and memo[0] is self.dialect:
+                result = self._execute_memo(elem, memo, distilled_params)
+                if result is not None:
+                    return result
         if elem_opts:
             opts = opts.union(elem_opts)
         if execution_options:
@@ -597,6 +606,18 @@ class Connection:
             cache_hit = _cache_stats(compiled, cache_hit, started)
         elif cache_hit == "generated":
             compiled._qs_gen_time = perf_counter()
+        if plain and extracted is not None:
+            # remember on the statement object how to run it again (see
+            # _execute_memo); the plan itself is worked out once per Compiled
+            plan = compiled.__dict__.get("_qs_memo_plan", _UNSET)
+            if plan is _UNSET:
+                plan = compiled._qs_memo_plan = _memo_plan(
+                    elem, dialect, compiled, for_executemany
+                )
+            if plan is not None:
+                elem.__dict__["_qs_exec_memo"] = (
+                    dialect, tuple(keys), compiled, extracted, plan
+                )
         fairy = self._dbapi_connection
         if fairy is None:
             fairy = self._fairy()
@@ -624,6 +645,89 @@ class Connection:
             multiparams, params = _event_params(distilled_params)
             self.dispatch.after_execute(self, elem, multiparams, params, opts, result)
         return result
+
+    def _execute_memo(self, elem: Any, memo: Any, distilled_params: Any) -> Any:
+        """Run a statement object executed before the same way: no events, no
+        options, a positional SELECT.  Skips the cache lookup and builds the
+        execution context directly; None means "take the general path"."""
+        _dialect, keys, compiled, extracted, plan = memo
+        if distilled_params:
+            params = distilled_params[0]
+            if len(params) == 1:
+                if tuple(params) != keys:
+                    return None
+            elif tuple(sorted(params)) != keys:
+                return None
+        else:
+            if keys:
+                return None
+            params = None
+        values = compiled.construct_params(params, extracted)
+        try:
+            if plan.__class__ is tuple:  # positional: the driver's tuple
+                row = []
+                for key, proc in plan:
+                    value = values[key]
+                    if proc is not None and value is not None:
+                        value = proc(value)
+                    row.append(value)
+                parameters: Any = tuple(row)
+            else:  # named: the processed dict
+                parameters = dict(values)
+                for key, proc in plan.items():
+                    value = parameters.get(key)
+                    if value is not None:
+                        parameters[key] = proc(value)
+        except Exception:
+            return None  # the general path reports it as a StatementError
+        fairy = self._dbapi_connection
+        if fairy is None:
+            fairy = self._fairy()
+        dialect = self.dialect
+        context = dialect.execution_ctx_cls.__new__(dialect.execution_ctx_cls)
+        context.dialect = dialect
+        context.root_connection = self
+        context._dbapi_connection = fairy
+        context.execution_options = self._execution_options
+        context.compiled = compiled
+        context.invoked_statement = elem
+        context.extracted_parameters = extracted
+        context.cache_hit = "cached"
+        context._no_params = False
+        context.compiled_parameters = [values]
+        context.statement = compiled.string
+        context.parameters = [parameters]
+        context.cursor = cursor = context.create_cursor()
+        # the concurrent-use guard of _execute_context, inlined
+        guard = self._guard
+        if guard is None:
+            guard = self._guard = _allocate_lock()
+        if not guard.acquire(False):
+            if self._guard_owner != get_ident():
+                self._concurrent_use()
+            return self._execute_context_inner(context)
+        self._guard_owner = get_ident()
+        try:
+            if self._transaction is None and self._allow_autobegin:
+                self._autobegin()
+            try:
+                dialect.do_execute(cursor, context.statement, parameters, context)
+            except BaseException as err:
+                self._handle_dbapi_exception(
+                    err, context.statement, parameters, cursor, context
+                )
+                raise  # pragma: no cover
+            try:
+                context.post_exec()
+                return context._setup_result_proxy()
+            except BaseException as err:
+                self._handle_dbapi_exception(
+                    err, context.statement, [parameters], cursor, context
+                )
+                raise  # pragma: no cover
+        finally:
+            self._guard_owner = 0
+            guard.release()
 
     def _fire_before_execute(
         self, elem: Any, distilled_params: Any, opts: Any
@@ -953,6 +1057,41 @@ class Connection:
 
 
 _allocate_lock = threading.Lock
+
+
+_UNSET: Any = object()
+
+
+def _memo_plan(elem: Any, dialect: Any, compiled: Any, for_executemany: bool) -> Any:
+    """``((bind name, processor), ...)`` for running ``compiled`` through the
+    memo path, or None if it needs the general one.
+
+    Only what the memo path can run unchanged: a single-row positional
+    SELECT with no IN expansion, no prefetch and no RETURNING bookkeeping.
+    Statements are immutable (generative methods copy), so a memo stays true
+    for its statement object's life; it is per dialect instance.
+    """
+    if for_executemany or not elem.supports_execution:
+        return None
+    if (
+        compiled.isinsert
+        or compiled.isupdate
+        or compiled.isdelete
+        or compiled.prefetch
+        or getattr(compiled, "has_expanding", False)
+        or getattr(compiled, "isddl", False)
+    ):
+        return None
+    processors = compiled.bind_processors or {}
+    if not dialect.positional:
+        return _NamedPlan(processors)
+    return tuple((key, processors.get(key)) for key in compiled.positiontup or ())
+
+
+class _NamedPlan(dict):  # type: ignore[type-arg]
+    """Bind processors of a named-paramstyle statement (a dict: never a tuple)."""
+
+    __slots__ = ()
 
 
 def _cache_stats(compiled: Any, cache_hit: str, started: float) -> str:

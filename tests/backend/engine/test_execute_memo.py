@@ -1,0 +1,144 @@
+"""A statement object executed again takes the memo path (Connection._execute_memo):
+no cache-key walk, no LRU lookup.  These tests run each scenario twice or more
+on the same statement object, so the second run goes through the memo, and
+check it behaves exactly as the general path: rows, errors, events, logging,
+options and the concurrent-use guard."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Iterator
+
+import pytest
+
+from quicksilver import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    event,
+    exc,
+    select,
+)
+
+metadata = MetaData()
+items = Table(
+    "qs_memo_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(20)),
+    Column("score", Integer),
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _table(engine: Any) -> Iterator[None]:
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            items.insert(),
+            [{"id": i, "name": f"n{i}", "score": i * 10} for i in range(1, 6)],
+        )
+    yield
+    metadata.drop_all(engine)
+
+
+BY_ID = select(items.c.id, items.c.name, items.c.score).where(
+    items.c.id == bindparam("ident")
+)
+
+
+def test_same_statement_new_values(engine: Any) -> None:
+    with engine.connect() as conn:
+        got = [tuple(conn.execute(BY_ID, {"ident": i}).one()) for i in (1, 3, 5, 3)]
+        assert "_qs_exec_memo" in BY_ID.__dict__
+        assert got == [(1, "n1", 10), (3, "n3", 30), (5, "n5", 50), (3, "n3", 30)]
+        assert conn.execute(BY_ID, {"ident": 99}).first() is None
+
+
+def test_literal_values_and_no_params(engine: Any) -> None:
+    stmt = select(items.c.name).where(items.c.score > 20).order_by(items.c.id)
+    with engine.connect() as conn:
+        for _ in range(3):
+            assert conn.execute(stmt).scalars().all() == ["n3", "n4", "n5"]
+
+
+def test_other_parameter_names_take_the_general_path(engine: Any) -> None:
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+        with pytest.raises(exc.StatementError, match="ident"):
+            conn.execute(BY_ID, {"other": 1})
+        assert conn.execute(BY_ID, {"ident": 2}).one().name == "n2"
+
+
+def test_bad_value_fails_the_same_way_every_time(engine: Any) -> None:
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+        for _ in range(2):
+            with pytest.raises(exc.StatementError, match="ident"):
+                conn.execute(BY_ID, {"ident": "not a number"})
+            conn.rollback()
+
+
+def test_listeners_added_later_see_memo_statements(engine: Any) -> None:
+    seen: list[Any] = []
+
+    def before(conn: Any, cursor: Any, statement: str, params: Any, *a: Any) -> None:
+        seen.append(params)
+
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+        conn.execute(BY_ID, {"ident": 1}).one()
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            with engine.connect() as conn2:
+                assert conn2.execute(BY_ID, {"ident": 4}).one().score == 40
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+    assert [list(p.values() if isinstance(p, dict) else p) for p in seen] == [[4]]
+
+
+def test_echo_logs_memo_statements(engine: Any, caplog: Any) -> None:
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+    with caplog.at_level(logging.INFO, logger="quicksilver.engine.Engine"):
+        with engine.connect() as conn:
+            conn.execute(BY_ID, {"ident": 2}).one()
+    assert any("qs_memo_items" in r.getMessage() for r in caplog.records)
+
+
+def test_execution_options_still_apply(engine: Any) -> None:
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+        result = conn.execute(BY_ID, {"ident": 2}, execution_options={"yield_per": 1})
+        assert [r.id for r in result] == [2]
+
+
+def test_memo_path_autobegins_and_guards_threads(engine: Any) -> None:
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+        conn.rollback()
+        assert not conn.in_transaction()
+        conn.execute(BY_ID, {"ident": 1}).one()
+        assert conn.in_transaction()
+        errors: list[BaseException] = []
+        conn._guard.acquire()  # another thread is inside an operation
+        conn._guard_owner = -1
+        try:
+            t = threading.Thread(
+                target=lambda: errors.append(
+                    pytest.raises(
+                        exc.ConcurrentUseError, conn.execute, BY_ID, {"ident": 1}
+                    ).value
+                )
+            )
+            t.start()
+            t.join()
+        finally:
+            conn._guard_owner = 0
+            conn._guard.release()
+        assert len(errors) == 1
