@@ -64,7 +64,12 @@ from ...orm.session import close_all_sessions as _sync_close_all_sessions
 from ...util import immutabledict
 from ...util.concurrency import greenlet_spawn
 from . import exc as async_exc
-from .base import ReversibleProxy, StartableContext
+from .base import (
+    SESSION_EVENTS_TARGET,
+    ReversibleProxy,
+    StartableContext,
+    refuse_events,
+)
 from .engine import AsyncConnection, AsyncEngine
 from .result import AsyncResult, AsyncScalarResult
 
@@ -242,6 +247,11 @@ class AsyncSession(ReversibleProxy[Session]):
     @property
     def _proxied(self) -> Session:
         return self.sync_session
+
+    @staticmethod
+    def _refuse_events(target: Any, events: type) -> None:
+        # event.listen(async_session, ...): SQLAlchemy's NotImplementedError
+        refuse_events(target, events, SESSION_EVENTS_TARGET)
 
     # -- context manager ------------------------------------------------------
 
