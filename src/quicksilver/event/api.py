@@ -18,7 +18,12 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _resolve(target: Any, identifier: str) -> tuple[type[Events[Any]], Any]:
     candidates = _registrars.get(identifier, ())
+    # A proxy whose events live on another object (the asyncio extension's
+    # AsyncEngine, AsyncSession) raises here with a message naming that object.
+    refuse = getattr(target, "_refuse_events", None)
     for events in candidates:
+        if refuse is not None:
+            refuse(target, events)
         resolved = events._accept_with(target, identifier)
         if resolved is not None:
             return events, resolved

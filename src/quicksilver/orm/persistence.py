@@ -659,26 +659,39 @@ def _execute_checked(
     if expected == 1:
         result = conn.execute(stmt, params_list[0])
         check = getattr(dialect, "supports_sane_rowcount", True)
+        matched = getattr(result, "rowcount", -1)
+    elif has_version and not getattr(dialect, "supports_sane_multi_rowcount", True):
+        # The driver cannot count an executemany (asyncpg): one statement per
+        # row, as SQLAlchemy does, so that a stale version is still caught on
+        # UPDATE (SQLAlchemy checks no DELETE count in this case).
+        matched = 0
+        for params in params_list:
+            matched += conn.execute(stmt, params).rowcount
+        check = verb == "UPDATE"
     else:
         result = conn.execute(stmt, params_list)
         check = getattr(dialect, "supports_sane_multi_rowcount", True)
+        matched = getattr(result, "rowcount", -1)
     if not check:
         return
-    matched = getattr(result, "rowcount", -1)
     if matched is None or matched < 0 or matched == expected:
         return
     name = getattr(table, "description", None) or getattr(table, "name", table)
-    if verb == "UPDATE" or has_version:
+    if verb == "UPDATE":
         raise orm_exc.StaleDataError(
             "%s statement on table '%s' expected to %s %d row(s); %d were matched."
             % (verb, name, verb_lower, expected, matched)
         )
+    message = (
+        "DELETE statement on table '%s' expected to delete %d row(s); %d were "
+        "matched.  Please set confirm_deleted_rows=False within the mapper "
+        "configuration to prevent this warning." % (name, expected, matched)
+    )
+    if has_version:
+        # SQLAlchemy raises with the warning's wording
+        raise orm_exc.StaleDataError(message)
     if rows and rows[0][0].manager.mapper.confirm_deleted_rows:
-        warn(
-            "DELETE statement on table '%s' expected to delete %d row(s); %d were "
-            "matched.  Please set confirm_deleted_rows=False within the mapper "
-            "configuration to prevent this warning." % (name, expected, matched)
-        )
+        warn(message)
 
 
 # --------------------------------------------------------------------------

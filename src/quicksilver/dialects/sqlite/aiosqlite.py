@@ -6,10 +6,18 @@ fetch every row, or set an attribute) through aiosqlite's queue, so a
 statement costs one hop between threads, and every access to the ``sqlite3``
 object happens on the thread that owns it.
 
-Cancellation: a task cancelled while its statement runs in the worker would
-otherwise leave the statement running; the adapter calls the ``sqlite3``
-connection's ``interrupt()`` (safe from any thread), so the worker stops at
-once and the connection can be closed or reused.
+Cancellation: every call sent to the worker carries a :class:`_Call` token.
+When the awaiting task is cancelled the adapter sets the token's
+``cancelled`` flag and calls the ``sqlite3`` connection's ``interrupt()``
+(safe from any thread).  ``interrupt()`` alone is not enough: it only stops a
+statement that is already running, and aiosqlite's worker runs a queued call
+even when its future was cancelled, so a task cancelled just as its query was
+handed over used to leave the query running (an endless one forever).  The
+flag closes that gap twice: the worker skips a call whose token is already
+cancelled, and a progress handler installed on the connection (called every
+:data:`PROGRESS_OPS` virtual-machine instructions) aborts the statement of a
+cancelled token, whatever the timing.  The connection can then be closed or
+reused at once.
 
 Exceptions are ``sqlite3``'s own, as with pysqlite.
 """
@@ -30,6 +38,56 @@ from .pysqlite import SQLiteDialect_pysqlite
 
 if TYPE_CHECKING:
     from ...engine.url import URL
+
+
+#: VM instructions between two calls of the cancellation check (a cheap
+#: Python callback; a short primary-key select never reaches it).
+PROGRESS_OPS = 1000
+
+
+class _Call:
+    """One unit of work sent to aiosqlite's worker, cancellable at any time."""
+
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
+class _CallSkipped(Exception):
+    """Raised in the worker for a call whose task was cancelled before it ran
+    (nobody reads it: the future is already cancelled)."""
+
+
+class _Worker:
+    """Runs calls in aiosqlite's thread with the cancellation check in place.
+
+    ``current`` is the token of the call running now; the progress handler
+    (installed on first use, from the worker thread) reads it.
+    """
+
+    __slots__ = ("current", "installed")
+
+    def __init__(self) -> None:
+        self.current: Optional[_Call] = None
+        self.installed = False
+
+    def _progress(self) -> int:
+        # non-zero aborts the running statement ("interrupted")
+        call = self.current
+        return 1 if call is not None and call.cancelled else 0
+
+    def run(self, raw: Any, call: _Call, fn: Any, args: tuple[Any, ...]) -> Any:
+        if call.cancelled:
+            raise _CallSkipped()
+        if not self.installed and raw is not None:
+            raw.set_progress_handler(self._progress, PROGRESS_OPS)
+            self.installed = True
+        self.current = call
+        try:
+            return fn(*args)
+        finally:
+            self.current = None
 
 
 def _run_statement(raw: Any, operation: str, parameters: Any, many: bool) -> Any:
@@ -71,19 +129,27 @@ def _fetch(cursor: Any, size: Optional[int]) -> Any:
 class AsyncAdapt_aiosqlite_connection(AsyncAdaptedConnection):
     """A PEP 249 connection over ``aiosqlite.Connection``."""
 
-    __slots__ = ()
+    __slots__ = ("_worker",)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._worker = _Worker()
 
     def _raw(self) -> Any:
         return self._connection._conn
 
     async def _in_worker(self, fn: Any, *args: Any) -> Any:
         conn = self._connection
+        call = _Call()
         try:
-            return await conn._execute(fn, *args)
+            return await conn._execute(
+                self._worker.run, conn._connection, call, fn, args
+            )
         except asyncio.CancelledError:
-            raw = conn._connection
-            if raw is not None:
-                raw.interrupt()
+            # see the module docstring: the flag stops the call whether it is
+            # queued, starting or running; interrupt() stops a running one now
+            call.cancelled = True
+            self._interrupt_running()
             raise
         except ValueError as err:
             # aiosqlite's "Connection closed" / "no active connection"
@@ -118,6 +184,9 @@ class AsyncAdapt_aiosqlite_connection(AsyncAdaptedConnection):
 
     def interrupt(self) -> None:
         """Interrupt the statement running in the worker (any thread)."""
+        self._interrupt_running()
+
+    def _interrupt_running(self) -> None:
         raw = self._connection._connection
         if raw is not None:
             raw.interrupt()

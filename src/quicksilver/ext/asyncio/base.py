@@ -25,9 +25,9 @@ _PT = TypeVar("_PT")
 class ReversibleProxy(Generic[_PT]):
     """A proxy that can be found again from the object it proxies."""
 
-    _proxy_objects: ClassVar[
-        "weakref.WeakKeyDictionary[Any, weakref.ref[Any]]"
-    ] = weakref.WeakKeyDictionary()
+    _proxy_objects: ClassVar["weakref.WeakKeyDictionary[Any, weakref.ref[Any]]"] = (
+        weakref.WeakKeyDictionary()
+    )
     _proxy_by_id: ClassVar["weakref.WeakValueDictionary[int, Any]"] = (
         weakref.WeakValueDictionary()
     )
@@ -89,6 +89,38 @@ class StartableContext(Generic[_T]):
         )
 
 
+_NO_ASYNC_EVENTS = (
+    "asynchronous events are not implemented at this time.  Apply "
+    "synchronous listeners to the %s."
+)
+ENGINE_EVENTS_TARGET = (
+    "AsyncEngine.sync_engine or AsyncConnection.sync_connection attributes"
+)
+SESSION_EVENTS_TARGET = "AsyncSession.sync_session"
+
+
+def _sync_event_classes(target: Any) -> tuple[type, ...]:
+    """The event classes an async proxy refuses, as SQLAlchemy does.
+
+    An instance refuses the engine, pool and session events (its listeners
+    belong on the sync object); a class only the connection events.
+    """
+    from ...engine.events import ConnectionEvents, DialectEvents
+    from ...orm.events import SessionEvents
+    from ...pool.events import PoolEvents
+
+    if isinstance(target, type):
+        return (ConnectionEvents,)
+    return (ConnectionEvents, DialectEvents, PoolEvents, SessionEvents)
+
+
+def refuse_events(target: Any, events: type, where: str) -> None:
+    """Raise NotImplementedError (SQLAlchemy's message) for ``event.listen``
+    on an async proxy with an event the sync object would take."""
+    if issubclass(events, _sync_event_classes(target)):
+        raise NotImplementedError(_NO_ASYNC_EVENTS % where)
+
+
 class ProxyComparable(ReversibleProxy[_PT]):
     """Equality and hash follow the proxied sync object."""
 
@@ -108,4 +140,4 @@ class ProxyComparable(ReversibleProxy[_PT]):
         return not self.__eq__(other)
 
 
-__all__ = ["ReversibleProxy", "StartableContext", "ProxyComparable"]
+__all__ = ["ReversibleProxy", "StartableContext", "ProxyComparable", "refuse_events"]

@@ -26,7 +26,7 @@ from ...engine import create_engine, engine_from_config
 from ...engine.base import Connection, Engine, NestedTransaction, Transaction
 from ...util.concurrency import greenlet_spawn
 from . import exc as async_exc
-from .base import ProxyComparable, StartableContext
+from .base import ENGINE_EVENTS_TARGET, ProxyComparable, StartableContext, refuse_events
 from .result import AsyncResult, AsyncScalarResult
 
 if TYPE_CHECKING:
@@ -143,6 +143,11 @@ class AsyncEngine(ProxyComparable[Engine]):
     @classmethod
     def _regenerate_proxy_for_target(cls, target: Engine) -> "AsyncEngine":
         return AsyncEngine(target)
+
+    @staticmethod
+    def _refuse_events(target: Any, events: type) -> None:
+        # event.listen(async_engine, ...): SQLAlchemy's NotImplementedError
+        refuse_events(target, events, ENGINE_EVENTS_TARGET)
 
     @property
     def _proxied(self) -> Engine:
@@ -277,6 +282,11 @@ class AsyncConnection(ProxyComparable[Connection], StartableContext["AsyncConnec
         return AsyncConnection(
             AsyncEngine._retrieve_proxy_for_target(target.engine), target
         )
+
+    @staticmethod
+    def _refuse_events(target: Any, events: type) -> None:
+        # event.listen(async_engine, ...): SQLAlchemy's NotImplementedError
+        refuse_events(target, events, ENGINE_EVENTS_TARGET)
 
     async def start(self, is_ctxmanager: bool = False) -> "AsyncConnection":
         """Check a connection out of the pool (what ``await conn`` does)."""

@@ -64,7 +64,12 @@ from ...orm.session import close_all_sessions as _sync_close_all_sessions
 from ...util import immutabledict
 from ...util.concurrency import greenlet_spawn
 from . import exc as async_exc
-from .base import ReversibleProxy, StartableContext
+from .base import (
+    SESSION_EVENTS_TARGET,
+    ReversibleProxy,
+    StartableContext,
+    refuse_events,
+)
 from .engine import AsyncConnection, AsyncEngine
 from .result import AsyncResult, AsyncScalarResult
 
@@ -214,7 +219,7 @@ class AsyncSession(ReversibleProxy[Session]):
     methods may be called directly only for in-memory work or from
     :meth:`run_sync`."""
 
-    bind: Any
+    bind: Any = None
     """The ``AsyncEngine`` / ``AsyncConnection`` given as ``bind``."""
 
     def __init__(
@@ -242,6 +247,11 @@ class AsyncSession(ReversibleProxy[Session]):
     @property
     def _proxied(self) -> Session:
         return self.sync_session
+
+    @staticmethod
+    def _refuse_events(target: Any, events: type) -> None:
+        # event.listen(async_session, ...): SQLAlchemy's NotImplementedError
+        refuse_events(target, events, SESSION_EVENTS_TARGET)
 
     # -- context manager ------------------------------------------------------
 
@@ -808,6 +818,35 @@ class AsyncSessionTransaction(
     def is_active(self) -> bool:
         """True until committed, rolled back or failed."""
         return self._sync_transaction().is_active
+
+    @property
+    def connections(self) -> frozenset[AsyncConnection]:
+        """The :class:`AsyncConnection` objects this transaction has acquired
+        so far (a savepoint: those it used itself); mirrors
+        ``AsyncSessionTransaction.connections`` (SQLAlchemy 2.1.7)."""
+        seen: dict[int, AsyncConnection] = {}
+        for conn, *_ in self._sync_transaction()._connections.values():
+            if id(conn) not in seen:
+                seen[id(conn)] = AsyncConnection._retrieve_proxy_for_target(conn)
+        return frozenset(seen.values())
+
+    def bound_connection(self, bindkey: Any = None, **kw: Any) -> AsyncConnection:
+        """The :class:`AsyncConnection` already acquired for ``bindkey`` (a
+        mapped class or mapper, resolved as :meth:`AsyncSession.connection`
+        does; ``bind=`` / ``clause=`` go to ``get_bind``).
+
+        Acquires nothing: raises ``InvalidRequestError`` when the transaction
+        holds no connection for that bind.  Mirrors
+        ``AsyncSessionTransaction.bound_connection`` (SQLAlchemy 2.1.7).
+        """
+        trans = self._sync_transaction()
+        bind = self.session.get_bind(bindkey, **kw)
+        entry = trans._connections.get(bind)
+        if entry is None:
+            raise exc.InvalidRequestError(
+                f"This transaction has not acquired a connection for bind {bind!r}"
+            )
+        return AsyncConnection._retrieve_proxy_for_target(entry[0])  # type: ignore[no-any-return]
 
     async def start(self, is_ctxmanager: bool = False) -> "AsyncSessionTransaction":
         """Begin (what ``await trans`` and ``async with trans`` do)."""
