@@ -573,7 +573,9 @@ class Connection:
         )
         if plain and len(distilled_params) < 2:
             memo = elem.__dict__.get("_qs_exec_memo")
-            if memo is not None and memo[0] is self.dialect:
+            # a copy made by a generative method carries its parent's memo in
+            # the copied __dict__: the memo names the object it was made for
+            if memo is not None and memo[0] is self.dialect and memo[5] == id(elem):
                 result = self._execute_memo(elem, memo, distilled_params)
                 if result is not None:
                     return result
@@ -616,7 +618,7 @@ class Connection:
                 )
             if plan is not None:
                 elem.__dict__["_qs_exec_memo"] = (
-                    dialect, tuple(keys), compiled, extracted, plan
+                    dialect, tuple(keys), compiled, extracted, plan, id(elem)
                 )
         fairy = self._dbapi_connection
         if fairy is None:
@@ -650,7 +652,7 @@ class Connection:
         """Run a statement object executed before the same way: no events, no
         options, a positional SELECT.  Skips the cache lookup and builds the
         execution context directly; None means "take the general path"."""
-        _dialect, keys, compiled, extracted, plan = memo
+        _dialect, keys, compiled, extracted, plan, _ident = memo
         if distilled_params:
             params = distilled_params[0]
             if len(params) == 1:

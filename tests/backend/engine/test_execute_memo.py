@@ -142,3 +142,16 @@ def test_memo_path_autobegins_and_guards_threads(engine: Any) -> None:
             conn._guard_owner = 0
             conn._guard.release()
         assert len(errors) == 1
+
+
+def test_generative_copies_do_not_inherit_the_memo(engine: Any) -> None:
+    """select.where() copies the statement's __dict__, memo included: the copy
+    must still run its own SQL."""
+    base = select(items.c.id).order_by(items.c.id)
+    with engine.connect() as conn:
+        for _ in range(2):
+            assert conn.execute(base).scalars().all() == [1, 2, 3, 4, 5]
+        narrowed = base.where(items.c.id > 3)
+        assert conn.execute(narrowed).scalars().all() == [4, 5]
+        assert conn.execute(narrowed.limit(1)).scalars().all() == [4]
+        assert conn.execute(base).scalars().all() == [1, 2, 3, 4, 5]
