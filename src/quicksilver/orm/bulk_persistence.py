@@ -64,6 +64,16 @@ def execute_dml(
     )
     is_update = bool(getattr(statement, "is_update", False))
     is_delete = bool(getattr(statement, "is_delete", False))
+    if isinstance(params, list) and params and (is_update or is_delete):
+        if is_delete:
+            raise sa_exc.InvalidRequestError(
+                "Bulk ORM DELETE not supported right now. Statement may be invoked "
+                "at the Core level using session.connection().execute(stmt, "
+                "parameters)"
+            )
+        return _update_by_primary_key(
+            session, conn, statement, mapper, params, strategy, opts
+        )
     if not (is_update or is_delete) or params is not None and isinstance(params, list):
         return conn.execute(statement, params, execution_options=opts or None)
     where = getattr(statement, "whereclause", None)
@@ -117,6 +127,85 @@ def execute_dml(
     if is_delete and session.dispatch.after_bulk_delete:
         session.dispatch.after_bulk_delete(_BulkContext(session, statement, result))
     return result
+
+
+_PK_BIND = "_qs_bulk_pk_"
+
+
+def _update_by_primary_key(
+    session: "Session",
+    conn: Any,
+    statement: Any,
+    mapper: "Mapper[Any]",
+    rows: list[dict[str, Any]],
+    strategy: Any,
+    opts: dict[str, Any],
+) -> Any:
+    """ORM bulk UPDATE by primary key: ``session.execute(update(User), [...])``.
+
+    Each dict names attributes; its primary key attributes pick the row (they
+    go to the WHERE clause, never to SET).  Rows with the same keys share one
+    executemany.  Objects of the identity map take the new values (unless
+    ``synchronize_session`` is False/None), as in SQLAlchemy.
+    """
+    if statement.whereclause is not None and strategy is not False:
+        raise sa_exc.InvalidRequestError(
+            "bulk synchronize of persistent objects not supported when using bulk "
+            "update with additional WHERE criteria right now.  add "
+            "synchronize_session=None execution option to bypass synchronize of "
+            "persistent objects."
+        )
+    and_, bindparam = sql("and_"), sql("bindparam")
+    table = statement.table
+    plan = next(p for p in mapper._table_plans if p.table is table)
+    pk_keys = plan.pk_keys
+    pk_set = set(pk_keys)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        missing = [c for c, k in zip(plan.pk_cols, pk_keys, strict=False) if k not in row]
+        if missing:
+            raise sa_exc.InvalidRequestError(
+                "No primary key value supplied for column(s) %s; per-row ORM Bulk "
+                "UPDATE by Primary Key requires that records contain primary key "
+                "values" % ", ".join(f"{c.table.name}.{c.key}" for c in missing),
+                code="bupq",
+            )
+        params: dict[str, Any] = {}
+        for key, value in row.items():
+            if key in pk_set:
+                continue
+            cols = plan.cols_for_key.get(key)
+            if cols is None:
+                raise sa_exc.InvalidRequestError(
+                    f"Attribute name not found, can't be synchronized back to "
+                    f"objects: '{key}'"
+                )
+            for col in cols:
+                params[col.key] = value
+        for col, key in zip(plan.pk_cols, pk_keys, strict=False):
+            params[_PK_BIND + col.key] = row[key]
+        groups.setdefault(tuple(sorted(params)), []).append(params)
+    crit = and_(*[c == bindparam(_PK_BIND + c.key) for c in plan.pk_cols])
+    stmt = statement.where(crit)
+    for batch in groups.values():
+        conn.execute(stmt, batch, execution_options=opts or None)
+    if strategy is not False:
+        for row in rows:
+            ident = mapper.identity_key_from_primary_key(
+                tuple(row[k] for k in pk_keys)
+            )
+            state = session.identity_map.fast_get_state(ident)
+            obj = state() if state is not None else None
+            if obj is None:
+                continue
+            d = obj.__dict__
+            for key, value in row.items():
+                if key not in pk_set:
+                    d[key] = value
+                    state.committed_state.pop(key, None)
+    from ..engine.result import IteratorResult, SimpleResultMetaData
+
+    return IteratorResult(SimpleResultMetaData([]), iter(()))
 
 
 def _against_real_table(statement: Any) -> Any:

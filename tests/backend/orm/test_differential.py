@@ -582,3 +582,50 @@ def test_server_defaults_fetched_as_sqlalchemy(tmp_path):
         warnings.simplefilter("ignore")
         expected = run(_lib("sqlalchemy", tmp_path))
     assert run(_lib("quicksilver", tmp_path)) == expected
+
+
+def scenario_bulk_update_by_primary_key(lib):
+    """``session.execute(update(User), [dicts])``: SET from each dict, WHERE on
+    its primary key, objects in the identity map updated in place."""
+    User, out = lib.User, []
+    root = importlib.import_module(lib.name)
+    s = lib.orm.Session(lib.engine)
+    s.add_all([User(id=i, name=f"n{i}", age=i) for i in range(1, 5)])
+    s.commit()
+    kept = s.get(User, 1)
+    kept_age = kept.age
+    s.execute(
+        root.update(User),
+        [{"id": 1, "name": "x1"}, {"id": 2, "name": "x2", "age": 20}],
+    )
+    out.append((kept.name, kept_age, lib.inspect(kept).modified))
+    s.commit()
+    out.append(s.execute(lib.select(User.id, User.name, User.age).order_by(User.id)).all())
+    for stmt, rows in (
+        (root.update(User), [{"name": "no pk"}]),
+        (root.update(User).where(User.age > 1), [{"id": 2, "name": "y"}]),
+        (root.delete(User), [{"id": 2}]),
+    ):
+        try:
+            s.execute(stmt, rows)
+            out.append("no error")
+        except lib.exc.InvalidRequestError as err:
+            out.append(str(err).split("(Background")[0].strip())
+        s.rollback()
+    s.execute(
+        root.update(User).where(User.age > 1),
+        [{"id": 2, "name": "y2"}, {"id": 1, "name": "y1"}],
+        execution_options={"synchronize_session": None},
+    )
+    s.execute(root.update(User).values(age=5), [{"id": 3, "name": "z3"}])
+    out.append(s.execute(lib.select(User.id, User.name, User.age).order_by(User.id)).all())
+    s.close()
+    return [tuple(r) if isinstance(r, tuple) else r for r in out]
+
+
+def test_bulk_update_by_primary_key_same_as_sqlalchemy(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = scenario_bulk_update_by_primary_key(_lib("sqlalchemy", tmp_path))
+    got = scenario_bulk_update_by_primary_key(_lib("quicksilver", tmp_path))
+    assert [str(x) for x in got] == [str(x) for x in expected]
