@@ -162,7 +162,9 @@ def _update_by_primary_key(
     pk_set = set(pk_keys)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        missing = [c for c, k in zip(plan.pk_cols, pk_keys, strict=False) if k not in row]
+        missing = [
+            c for c, k in zip(plan.pk_cols, pk_keys, strict=False) if k not in row
+        ]
         if missing:
             raise sa_exc.InvalidRequestError(
                 "No primary key value supplied for column(s) %s; per-row ORM Bulk "
