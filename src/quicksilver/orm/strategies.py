@@ -683,61 +683,24 @@ def _plan_joins(
 
 
 def _alias_from(alias: Any) -> Any:
-    # contains_eager(alias=...): a Core alias of the target table
+    """The Core FROM of ``contains_eager(alias=...)`` / ``.of_type(alias)``."""
+    from .relationships import _aliased_insp
+
+    insp = _aliased_insp(alias)
+    if insp is not None:
+        return insp.selectable
     return alias if getattr(alias, "_is_from_clause", False) else None
 
 
 def _join_onclause(prop: RelationshipProperty, parent_alias: Any, alias: Any) -> Any:
-    from .relationships import _replace
+    """ON clause(s) of a joined eager load to ``alias`` (secondary aliased too)."""
+    from .relationships import adapt_join
 
-    parent_tables = {id(t) for t in prop._parent_tables()}
-    target_tables = {id(t) for t in prop._target_tables()}
-    remote_ids = {id(rc) for _, rc in prop.local_remote_pairs}
-    self_ref = bool(parent_tables & target_tables)
     if prop.secondary is not None:
-        sec = prop.secondary
-        sec_alias = sec.alias()
-
-        def on_parent(node: Any) -> Any:
-            table = getattr(node, "table", None)
-            if table is sec:
-                return sec_alias.corresponding_column(node)
-            if (
-                parent_alias is not None
-                and table is not None
-                and id(table) in parent_tables
-            ):
-                return parent_alias.corresponding_column(node)
-            return None
-
-        def on_target(node: Any) -> Any:
-            table = getattr(node, "table", None)
-            if table is sec:
-                return sec_alias.corresponding_column(node)
-            if table is not None and id(table) in target_tables:
-                return alias.corresponding_column(node)
-            return None
-
-        return (
-            sec_alias,
-            _replace(prop.primaryjoin, on_parent),
-            _replace(prop.secondaryjoin, on_target),
-        )
-
-    def fn(node: Any) -> Any:
-        table = getattr(node, "table", None)
-        if table is None:
-            return None
-        is_target = id(table) in target_tables and (
-            not self_ref or id(node) in remote_ids
-        )
-        if is_target:
-            return alias.corresponding_column(node)
-        if parent_alias is not None and id(table) in parent_tables:
-            return parent_alias.corresponding_column(node)
-        return None
-
-    return _replace(prop.primaryjoin, fn)
+        sec_alias = prop.secondary.alias()
+        on1, on2 = adapt_join(prop, parent_alias, alias, sec_alias)
+        return sec_alias, on1, on2
+    return adapt_join(prop, parent_alias, alias)[0]
 
 
 # --------------------------------------------------------------------------
