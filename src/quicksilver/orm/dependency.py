@@ -101,6 +101,8 @@ def cascade_delete(session: "Session", state: "InstanceState[Any]") -> None:
                 continue
             if prop.passive_deletes == "all":
                 continue
+            if prop.passive_deletes and prop.key not in obj.__dict__:
+                continue  # the database's ON DELETE does it: not loaded
             with session.no_autoflush:  # loads, as SQLAlchemy does
                 value = getattr(obj, prop.key)
             for item in _members(value, prop):
@@ -141,18 +143,30 @@ def cascade_expunge(session: "Session", state: "InstanceState[Any]") -> list[Any
 
 
 def cascade_refresh(session: "Session", state: "InstanceState[Any]") -> list[Any]:
-    """Objects reached along ``refresh-expire`` cascade (loaded values only)."""
-    out = []
-    obj = state()
-    if obj is None:
-        return out
-    d = obj.__dict__
-    for prop in relationships_of(state.manager.mapper):
-        if prop.cascade.refresh_expire and prop.key in d:
+    """States reached along ``refresh-expire`` cascade (loaded values only).
+
+    Followed transitively, as ``Session.expire()`` / ``refresh()`` expire
+    each of them; pending objects are included (the caller expunges them).
+    """
+    out: list[Any] = []
+    stack = [state]
+    seen = {id(state)}
+    while stack:
+        current = stack.pop()
+        obj = current()
+        if obj is None:
+            continue
+        d = obj.__dict__
+        for prop in relationships_of(current.manager.mapper):
+            if not prop.cascade.refresh_expire or prop.key not in d:
+                continue
             for item in _members(d[prop.key], prop):
                 st = _state(item)
-                if st.key is not None and st.session_id == session.hash_key:
-                    out.append(item)
+                if id(st) in seen or st.session_id != session.hash_key:
+                    continue
+                seen.add(id(st))
+                out.append(st)
+                stack.append(st)
     return out
 
 
@@ -403,8 +417,11 @@ def _levels(states: list[Any], deps: dict[int, list[Any]]) -> list[list[Any]]:
             pending = [p for p in parents if id(p) not in level]
             for p in pending:
                 if id(p) in visiting:
+                    table = state.manager.mapper.local_table
                     raise sa_exc.CircularDependencyError(
-                        "Circular dependency detected.",
+                        "Circular dependency detected: rows of table "
+                        f"{getattr(table, 'name', table)} depend on each other; set "
+                        "post_update=True on the relationship involved.",
                         cycles=[p, state],
                         edges=[(p, state)],
                     )
@@ -428,20 +445,8 @@ def execute_flush(uow: "UOWTransaction", plan: dict[str, Any]) -> None:
     session = uow.session
     deleted = session._deleted
     saves = uow.inserts + uow.updates
-    order = _sorted_base_mappers(saves)
-    position = {id(b): i for i, b in enumerate(order)}
     deps = _dependencies(saves, plan, deleted)
-    for state in saves:
-        for parent in deps.get(id(state), ()):
-            pb = parent.manager.mapper.base_mapper
-            sb = state.manager.mapper.base_mapper
-            if pb is not sb and position.get(id(pb), 0) > position.get(id(sb), 0):
-                raise sa_exc.CircularDependencyError(
-                    "Circular dependency detected: rows of "
-                    f"{sb.class_.__name__} and {pb.class_.__name__} reference each "
-                    "other; set post_update=True on one of the relationships.",
-                    cycles=[state, parent],
-                )
+    order = _base_order(saves, deps, _sorted_base_mappers(saves))
     for base in order:
         inserts = [s for s in uow.inserts if s.manager.mapper.base_mapper is base]
         updates = [s for s in uow.updates if s.manager.mapper.base_mapper is base]
@@ -462,15 +467,66 @@ def execute_flush(uow: "UOWTransaction", plan: dict[str, Any]) -> None:
     _secondary_rows(uow, delete=True)
     _secondary_rows(uow, delete=False)
     deletes = uow.deletes
-    delete_order = list(reversed(_sorted_base_mappers(deletes)))
-    for base in delete_order:
+    all_ddeps = _delete_dependencies(deletes, {id(s) for s in deletes})
+    delete_order = _base_order(deletes, all_ddeps, _sorted_base_mappers(deletes))
+    for base in reversed(delete_order):
         states = [s for s in deletes if s.manager.mapper.base_mapper is base]
         conn = session._connection_for_bind(session.get_bind(base))
         own = {id(s) for s in states}
-        ddeps = _delete_dependencies(states, own)
+        ddeps = {
+            k: [p for p in v if id(p) in own] for k, v in all_ddeps.items() if k in own
+        }
+        ddeps = {k: v for k, v in ddeps.items() if v}
         batches = _levels(states, ddeps) if ddeps else [states]
         for batch in reversed(batches):
             _delete_obj(uow, base, conn, batch)
+
+
+def _base_order(
+    states: list[Any], deps: dict[int, list[Any]], table_order: list[Any]
+) -> list[Any]:
+    """Base mappers in an order where each row follows the rows it depends on.
+
+    ``table_order`` (foreign-key order of the tables) breaks ties, so without
+    relationship dependencies across mappers it is kept as is.  Dependencies
+    left out for ``post_update`` relationships are what lets two tables that
+    reference each other be ordered; a cycle that remains raises
+    ``CircularDependencyError`` naming the tables.
+    """
+    if len(table_order) <= 1:
+        return table_order
+    by_id = {id(s): s for s in states}
+    after: dict[int, set[int]] = {id(b): set() for b in table_order}
+    for sid, parents in deps.items():
+        state = by_id.get(sid)
+        if state is None:
+            continue
+        sb = state.manager.mapper.base_mapper
+        for parent in parents:
+            pb = parent.manager.mapper.base_mapper
+            if pb is not sb and id(pb) in after:
+                after[id(sb)].add(id(pb))
+    order: list[Any] = []
+    placed: set[int] = set()
+    todo = list(table_order)
+    while todo:
+        for base in todo:
+            if after[id(base)] <= placed:
+                break
+        else:
+            names = sorted(t.name for b in todo for t in b.tables)
+            raise sa_exc.CircularDependencyError(
+                "Circular dependency detected: rows of tables "
+                f"{', '.join(names)} depend on each other; set post_update=True "
+                "on one of the relationships involved so its foreign key is "
+                "written by a separate UPDATE.",
+                cycles=todo,
+                edges=[],
+            )
+        todo.remove(base)
+        order.append(base)
+        placed.add(id(base))
+    return order
 
 
 def _delete_dependencies(states: list[Any], own: set[int]) -> dict[int, list[Any]]:
