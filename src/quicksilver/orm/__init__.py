@@ -96,6 +96,8 @@ from .util import AliasedClass as AliasedClass
 from .util import AliasedInsp as AliasedInsp
 from .util import aliased as aliased
 from .util import was_deleted as was_deleted
+from .writeonly import AppenderQuery as AppenderQuery
+from .writeonly import WriteOnlyCollection as WriteOnlyCollection
 
 
 def declarative_mixin(cls: type) -> type:

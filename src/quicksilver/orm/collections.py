@@ -637,7 +637,12 @@ class _LateImpl(RelationshipImpl):
         if not prop._configured:
             prop._check_configured()
         if type(self) is _LateImpl:
-            if prop.uselist:
+            if prop.lazy in ("write_only", "dynamic"):
+                from .writeonly import DynamicImpl, WriteOnlyImpl
+
+                dynamic = prop.lazy == "dynamic"
+                self.__class__ = DynamicImpl if dynamic else WriteOnlyImpl
+            elif prop.uselist:
                 self.__class__ = CollectionImpl
                 self._ctype = None  # type: ignore[attr-defined]
             else:

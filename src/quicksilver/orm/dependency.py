@@ -54,6 +54,11 @@ def relationships_of(mapper: Any) -> list[RelationshipProperty]:
 def _members(value: Any, prop: RelationshipProperty) -> list[Any]:
     if value is None or value is NO_VALUE:
         return []
+    never_loaded = getattr(value, "_impl", None) or getattr(value, "_qs_impl", None)
+    if never_loaded is not None and getattr(never_loaded, "never_loaded", False):
+        # write_only / dynamic: the rows from the database (delete cascades)
+        state = getattr(value, "_state", None) or value._qs_state
+        return list(never_loaded.load_all(state))
     if prop.uselist:
         return list(value)
     return [value]
@@ -76,10 +81,17 @@ def cascade_save_update(session: "Session", state: "InstanceState[Any]") -> None
         if obj is None:
             continue
         d = obj.__dict__
+        pending = current.__dict__.get("_qs_pending")
         for prop in relationships_of(current.manager.mapper):
-            if not prop.cascade.save_update or prop.key not in d:
+            if not prop.cascade.save_update:
                 continue
-            for item in _members(d[prop.key], prop):
+            if prop.key in d:
+                items = _members(d[prop.key], prop)
+            elif pending and prop.key in pending:
+                items = list(pending[prop.key][0])  # added to an unloaded one
+            else:
+                continue
+            for item in items:
                 st = _state(item)
                 if st.session_id == session.hash_key or st._deleted or st._was_deleted:
                     continue
@@ -480,6 +492,27 @@ def execute_flush(uow: "UOWTransaction", plan: dict[str, Any]) -> None:
         batches = _levels(states, ddeps) if ddeps else [states]
         for batch in reversed(batches):
             _delete_obj(uow, base, conn, batch)
+    _forget_written_pending(saves + deletes)
+
+
+def _forget_written_pending(states: list[Any]) -> None:
+    """Drop pending changes this flush wrote (write-only, many-to-many rows).
+
+    Pending one-to-many changes of an unloaded collection stay: they are
+    merged into the collection when it loads, which the rows now agree with.
+    """
+    for state in states:
+        pending = state.__dict__.get("_qs_pending")
+        if not pending:
+            continue
+        impls = state.manager.impls
+        for key in list(pending):
+            impl = resolve_impl(impls.get(key))
+            prop = getattr(impl, "prop", None)
+            if getattr(impl, "never_loaded", False) or (
+                prop is not None and prop.direction is MANYTOMANY
+            ):
+                del pending[key]
 
 
 def _base_order(
@@ -631,6 +664,12 @@ def _secondary_rows(uow: "UOWTransaction", delete: bool) -> None:
                     items = _members(getattr(obj, prop.key), prop)
             else:
                 if prop.key not in d:
+                    # an unloaded collection's pending changes came through
+                    # backrefs from the other side, which writes the rows;
+                    # only a write-only collection's own record counts here
+                    impl = resolve_impl(state.manager.impls[prop.key])
+                    if not getattr(impl, "never_loaded", False):
+                        continue
                     pending = state.__dict__.get("_qs_pending", {}).get(prop.key)
                     if not pending:
                         continue

@@ -870,7 +870,9 @@ class RelationshipProperty(StrategizedProperty):
     def _determine_uselist(self) -> None:
         annotated = getattr(self, "_annotated_collection", NO_VALUE)
         if self.uselist is None:
-            if annotated is not NO_VALUE and annotated not in (None, False):
+            if self.lazy in ("dynamic", "write_only"):
+                self.uselist = True  # WriteOnlyMapped["B"]: a collection
+            elif annotated is not NO_VALUE and annotated not in (None, False):
                 self.uselist = True
             elif annotated is not NO_VALUE and self.direction is not MANYTOONE:
                 self.uselist = False  # Mapped["Child"]: one-to-one
