@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .. import exc as sa_exc
 from ._sql import sql
 from .base import NO_VALUE, STATE_KEY
-from .collections import CollectionImpl, resolve_impl
+from .collections import CollectionImpl, members, resolve_impl
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, RelationshipProperty
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _members(value: Any, prop: RelationshipProperty) -> list[Any]:
         state = getattr(value, "_state", None) or value._qs_state
         return list(never_loaded.load_all(state))
     if prop.uselist:
-        return list(value)
+        return list(members(value))
     return [value]
 
 

@@ -107,7 +107,8 @@ def _merge_related(
     if value is None:
         return None
     if prop.uselist:
-        return [merge_instance(session, item, load, memo) for item in value]
+        items = value.values() if isinstance(value, dict) else value
+        return [merge_instance(session, item, load, memo) for item in items]
     return merge_instance(session, value, load, memo)
 
 

@@ -600,25 +600,38 @@ class RelationshipProperty(StrategizedProperty):
             start = body.find("[")
             body = body[start + 1 : -1] if start >= 0 and body.endswith("]") else body
             self._annotated_collection = False
-            for prefix in ("Optional[", "list[", "List[", "set[", "Set["):
+            for prefix in (
+                "Optional[",
+                "list[",
+                "List[",
+                "set[",
+                "Set[",
+                "dict[",
+                "Dict[",
+            ):
                 if body.startswith(prefix):
                     low = prefix.lower()
                     if low.startswith("list"):
                         self._annotated_collection = list
                     elif low.startswith("set"):
                         self._annotated_collection = set
+                    elif low.startswith("dict"):
+                        self._annotated_collection = dict
                     else:
                         self._annotated_collection = None
                     body = body[len(prefix) : -1]
+                    if low.startswith("dict"):  # dict[str, "Note"]: the value
+                        body = body.split(",", 1)[-1].strip()
             return body.strip().strip("'\"").split("|")[0].strip()
         optional, tp = _strip_optional(inner)
         origin = getattr(tp, "__origin__", None)
-        if origin in (list, set, frozenset) or (
-            origin is not None and getattr(origin, "__name__", "") in ("List", "Set")
+        if origin in (list, set, frozenset, dict) or (
+            origin is not None
+            and getattr(origin, "__name__", "") in ("List", "Set", "Dict")
         ):
             self._annotated_collection = origin
             args = getattr(tp, "__args__", ())
-            tp = args[0] if args else None
+            tp = args[-1] if args else None  # dict[str, Note]: the value type
         elif optional:
             self._annotated_collection = None
         else:

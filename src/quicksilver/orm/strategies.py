@@ -39,6 +39,7 @@ from . import exc as orm_exc
 from ._relationship_options import Load, LoadNode, compile_options
 from ._sql import sql
 from .base import NO_VALUE, STATE_KEY
+from .collections import _raw_add, members
 from .relationships import MANYTOONE, RelationshipProperty, column_value
 
 if TYPE_CHECKING:
@@ -462,7 +463,7 @@ def _collect_related(prop: RelationshipProperty, objs: list[Any]) -> list[Any]:
         value = obj.__dict__.get(key)
         if value is None:
             continue
-        items = value if prop.uselist else (value,)
+        items = members(value) if prop.uselist else (value,)
         for item in items:
             if id(item) not in seen:
                 seen.add(id(item))
@@ -621,10 +622,7 @@ def _joined_rows(
             coll, ids = entry
             if id(child) not in ids:
                 ids.add(id(child))
-                if isinstance(coll, set):
-                    set.add(coll, child)
-                else:
-                    list.append(coll, child)
+                _raw_add(coll, child)
         yield objs
 
 
