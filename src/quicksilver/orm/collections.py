@@ -214,26 +214,36 @@ class _CollectionAdapter:
         self.fire = True
 
 
+def _qs_before(self: Any) -> None:
+    """Record history before a collection's first change (event helper)."""
+    a = self._sa_adapter
+    if a is not None and a.fire:
+        a.impl._before_mutation(a.owner_state, self)
+
+
+def _qs_add(self: Any, item: Any) -> Any:
+    """Validate / backref / cascade an item joining a collection."""
+    a = self._sa_adapter
+    if a is not None and a.fire:
+        return a.impl._fire_append(a.owner_state, item)
+    return item
+
+
+def _qs_remove(self: Any, item: Any) -> None:
+    """Backref an item leaving a collection."""
+    a = self._sa_adapter
+    if a is not None and a.fire:
+        a.impl._fire_remove(a.owner_state, item)
+
+
 class InstrumentedList(list):  # type: ignore[type-arg]
     """The list a one-to-many / many-to-many attribute holds (``InstrumentedList``)."""
 
     _sa_adapter: Optional[_CollectionAdapter] = None
 
-    def _qs_before(self) -> None:
-        a = self._sa_adapter
-        if a is not None and a.fire:
-            a.impl._before_mutation(a.owner_state, self)
-
-    def _qs_add(self, item: Any) -> Any:
-        a = self._sa_adapter
-        if a is not None and a.fire:
-            return a.impl._fire_append(a.owner_state, item)
-        return item
-
-    def _qs_remove(self, item: Any) -> None:
-        a = self._sa_adapter
-        if a is not None and a.fire:
-            a.impl._fire_remove(a.owner_state, item)
+    _qs_before = _qs_before
+    _qs_add = _qs_add
+    _qs_remove = _qs_remove
 
     def append(self, item: Any) -> None:
         self._qs_before()
@@ -300,9 +310,9 @@ class InstrumentedSet(set):  # type: ignore[type-arg]
     """The set a ``collection_class=set`` attribute holds (``InstrumentedSet``)."""
 
     _sa_adapter: Optional[_CollectionAdapter] = None
-    _qs_before = InstrumentedList._qs_before
-    _qs_add = InstrumentedList._qs_add
-    _qs_remove = InstrumentedList._qs_remove
+    _qs_before = _qs_before
+    _qs_add = _qs_add
+    _qs_remove = _qs_remove
 
     def add(self, item: Any) -> None:
         if item in self:
@@ -401,9 +411,9 @@ class KeyFuncDict(dict):  # type: ignore[type-arg]
 class InstrumentedDict(KeyFuncDict):
     """The dict a keyed-dict relationship holds: mutations fire events."""
 
-    _qs_before = InstrumentedList._qs_before
-    _qs_add = InstrumentedList._qs_add
-    _qs_remove = InstrumentedList._qs_remove
+    _qs_before = _qs_before
+    _qs_add = _qs_add
+    _qs_remove = _qs_remove
 
     def __setitem__(self, key: Any, value: Any) -> None:
         old = dict.get(self, key, _MISSING)
@@ -552,7 +562,7 @@ def _raw_add(coll: Any, item: Any) -> None:
     if isinstance(coll, set):
         set.add(coll, item)
     elif isinstance(coll, dict):
-        dict.__setitem__(coll, coll._qs_key(item), item)
+        dict.__setitem__(coll, coll._qs_key(item), item)  # type: ignore[attr-defined]
     else:
         list.append(coll, item)
 
@@ -818,12 +828,12 @@ class _LateImpl(RelationshipImpl):
                 from .writeonly import DynamicImpl, WriteOnlyImpl
 
                 dynamic = prop.lazy == "dynamic"
-                self.__class__ = DynamicImpl if dynamic else WriteOnlyImpl
+                self.__class__ = DynamicImpl if dynamic else WriteOnlyImpl  # type: ignore[assignment]
             elif prop.uselist:
-                self.__class__ = CollectionImpl
+                self.__class__ = CollectionImpl  # type: ignore[assignment]
                 self._ctype = None  # type: ignore[attr-defined]
             else:
-                self.__class__ = ScalarObjectImpl
+                self.__class__ = ScalarObjectImpl  # type: ignore[assignment]
         return self
 
     def get(self, state: Any, d: dict[str, Any]) -> Any:

@@ -25,30 +25,24 @@ adds what relationships need around it:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from .. import exc as sa_exc
 from ._sql import sql
-from .base import NO_VALUE, STATE_KEY
+from .base import NO_VALUE, STATE_KEY, PassiveFlag
 from .collections import CollectionImpl, members, resolve_impl
-from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, RelationshipProperty
+from .relationships import (
+    MANYTOMANY,
+    MANYTOONE,
+    ONETOMANY,
+    RelationshipProperty,
+    relationships_of,
+)
 
 if TYPE_CHECKING:
     from .session import Session
     from .state import InstanceState
     from .unitofwork import UOWTransaction
-
-
-def relationships_of(mapper: Any) -> list[RelationshipProperty]:
-    """The relationship properties of ``mapper`` (configured), cached."""
-    cache = mapper.__dict__.get("_qs_dep_rels")
-    if cache is not None and cache[0] == len(mapper._props):
-        return cache[1]  # type: ignore[no-any-return]
-    rels = [p for p in mapper._props.values() if isinstance(p, RelationshipProperty)]
-    for p in rels:
-        p._check_configured()
-    mapper.__dict__["_qs_dep_rels"] = (len(mapper._props), rels)
-    return rels
 
 
 def _members(value: Any, prop: RelationshipProperty) -> list[Any]:
@@ -131,34 +125,12 @@ def cascade_delete(session: "Session", state: "InstanceState[Any]") -> None:
                 stack.append(st)
 
 
-def cascade_expunge(session: "Session", state: "InstanceState[Any]") -> list[Any]:
-    """Objects to expunge along ``expunge`` cascade from ``state`` (loaded only)."""
-    out = []
-    stack = [state]
-    seen = {id(state)}
-    while stack:
-        current = stack.pop()
-        obj = current()
-        if obj is None:
-            continue
-        d = obj.__dict__
-        for prop in relationships_of(current.manager.mapper):
-            if not prop.cascade.expunge or prop.key not in d:
-                continue
-            for item in _members(d[prop.key], prop):
-                st = _state(item)
-                if id(st) not in seen and st.session_id == session.hash_key:
-                    seen.add(id(st))
-                    out.append(st)
-                    stack.append(st)
-    return out
+def _cascade_walk(
+    session: "Session", state: "InstanceState[Any]", flag: str
+) -> list[Any]:
+    """States of this Session reached from ``state`` along cascade ``flag``.
 
-
-def cascade_refresh(session: "Session", state: "InstanceState[Any]") -> list[Any]:
-    """States reached along ``refresh-expire`` cascade (loaded values only).
-
-    Followed transitively, as ``Session.expire()`` / ``refresh()`` expire
-    each of them; pending objects are included (the caller expunges them).
+    Followed transitively through loaded values only (nothing is loaded).
     """
     out: list[Any] = []
     stack = [state]
@@ -170,7 +142,7 @@ def cascade_refresh(session: "Session", state: "InstanceState[Any]") -> list[Any
             continue
         d = obj.__dict__
         for prop in relationships_of(current.manager.mapper):
-            if not prop.cascade.refresh_expire or prop.key not in d:
+            if not getattr(prop.cascade, flag) or prop.key not in d:
                 continue
             for item in _members(d[prop.key], prop):
                 st = _state(item)
@@ -180,6 +152,19 @@ def cascade_refresh(session: "Session", state: "InstanceState[Any]") -> list[Any
                 out.append(st)
                 stack.append(st)
     return out
+
+
+def cascade_expunge(session: "Session", state: "InstanceState[Any]") -> list[Any]:
+    """States to expunge with ``state`` (``expunge`` cascade)."""
+    return _cascade_walk(session, state, "expunge")
+
+
+def cascade_refresh(session: "Session", state: "InstanceState[Any]") -> list[Any]:
+    """States to expire with ``state`` (``refresh-expire`` cascade).
+
+    Pending objects are included: the caller expunges them, as SQLAlchemy.
+    """
+    return _cascade_walk(session, state, "refresh_expire")
 
 
 # --------------------------------------------------------------------------
@@ -230,9 +215,6 @@ def preflush(session: "Session") -> dict[str, Any]:
     Returns the plan :func:`execute_flush` follows: for each child state the
     (relationship, parent object) pairs its keys come from.
     """
-    from .mapper import _all_mappers
-
-    del _all_mappers
     parent_of: dict[Any, list[tuple[RelationshipProperty, Any]]] = {}
     states = (
         list(session._new)
@@ -257,7 +239,7 @@ def preflush(session: "Session") -> dict[str, Any]:
             impl = resolve_impl(state.manager.impls[prop.key])
             if state in deleted:
                 continue
-            hist = impl.get_history(state, 0)
+            hist = impl.get_history(state, PassiveFlag(0))
             for child in hist.deleted:
                 if prop.cascade.delete_orphan:
                     orphans.append(child)
@@ -658,7 +640,7 @@ def _secondary_rows(uow: "UOWTransaction", delete: bool) -> None:
                     continue
                 if prop.key in d:
                     impl = resolve_impl(state.manager.impls[prop.key])
-                    hist = impl.get_history(state, 0)
+                    hist = impl.get_history(state, PassiveFlag(0))
                     items = list(hist.unchanged) + list(hist.deleted)
                 else:
                     items = _members(getattr(obj, prop.key), prop)
@@ -678,7 +660,7 @@ def _secondary_rows(uow: "UOWTransaction", delete: bool) -> None:
                     impl = resolve_impl(state.manager.impls[prop.key])
                     if not isinstance(impl, CollectionImpl):
                         continue
-                    hist = impl.get_history(state, 0)
+                    hist = impl.get_history(state, PassiveFlag(0))
                     items = list(hist.deleted if delete else hist.added)
             for item in items:
                 row = _association_row(prop, obj, item)
@@ -723,10 +705,6 @@ def has_relationships(session: "Session") -> bool:
     from .relationships import _any_relationship
 
     return _any_relationship[0]
-
-
-def _unused(x: Optional[Any]) -> None:  # pragma: no cover
-    return None
 
 
 __all__ = [

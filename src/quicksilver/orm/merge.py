@@ -61,6 +61,7 @@ def merge_instance(
             memo[id(state)] = merged
             mstate = object_state(merged)
             mstate.key = key
+            prop: Any
             for k, prop in mapper._props.items():
                 if k not in d:
                     continue
@@ -87,13 +88,13 @@ def merge_instance(
             continue
         value = d[k]
         if k in rel_keys:
-            prop = mapper._props[k]
-            if not prop.cascade.merge:
+            rel: Any = mapper._props[k]
+            if not rel.cascade.merge:
                 continue  # without merge cascade the link is not copied
             if not load:
-                _merge_related_committed(session, prop, merged, value, memo)
+                _merge_related_committed(session, rel, merged, value, memo)
                 continue
-            value = _merge_related(session, prop, value, load, memo)
+            value = _merge_related(session, rel, value, load, memo)
         elif not load:
             merged.__dict__[k] = value
             continue

@@ -472,6 +472,8 @@ class RelationshipProperty(StrategizedProperty):
         self._configured = False
         self._reverse_property: Optional[RelationshipProperty] = None
         self._declared_annotation: Any = None
+        # list / set / dict / None (Optional) / False (plain) from Mapped[...]
+        self._annotated_collection: Any = NO_VALUE
         self.mapper: "Mapper[Any]" = None  # type: ignore[assignment]
         self.direction: RelationshipDirection = None  # type: ignore[assignment]
 
@@ -507,7 +509,7 @@ class RelationshipProperty(StrategizedProperty):
         mapper.class_manager.instrument_attribute(self.key, attr)
         manager = mapper.class_manager
         keys = manager.__dict__.get("_qs_rel_keys") or frozenset()
-        manager._qs_rel_keys = frozenset(keys | {self.key})
+        manager.__dict__["_qs_rel_keys"] = frozenset(keys | {self.key})
 
     def _attribute_expression(self) -> Any:
         self._check_configured()
@@ -1054,6 +1056,18 @@ class RelationshipProperty(StrategizedProperty):
 
 
 Relationship = RelationshipProperty
+
+
+def relationships_of(mapper: Any) -> list[RelationshipProperty]:
+    """The relationship properties of ``mapper`` (configured), cached."""
+    cache = mapper.__dict__.get("_qs_rel_props")
+    if cache is not None and cache[0] == len(mapper._props):
+        return cache[1]  # type: ignore[no-any-return]
+    rels = [p for p in mapper._props.values() if isinstance(p, RelationshipProperty)]
+    for p in rels:
+        p._check_configured()
+    mapper.__dict__["_qs_rel_props"] = (len(mapper._props), rels)
+    return rels
 
 
 def _value_getter(state: Any, mapper: Any, col: Any) -> Callable[[], Any]:

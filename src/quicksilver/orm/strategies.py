@@ -40,7 +40,12 @@ from ._relationship_options import Load, LoadNode, compile_options
 from ._sql import sql
 from .base import NO_VALUE, STATE_KEY
 from .collections import _raw_add, members
-from .relationships import MANYTOONE, RelationshipProperty, column_value
+from .relationships import (
+    MANYTOONE,
+    RelationshipProperty,
+    column_value,
+    relationships_of,
+)
 
 if TYPE_CHECKING:
     from .session import Session
@@ -293,7 +298,7 @@ def _lazy_query(
 
 def eager_by_default(mapper: Any) -> bool:
     """True if some relationship of ``mapper`` has an eager ``lazy=`` default."""
-    return any(p.lazy in _EAGER for p in _relationships_of(mapper))
+    return any(p.lazy in _EAGER for p in relationships_of(mapper))
 
 
 def get_with_options(
@@ -362,7 +367,7 @@ class _Level:
         self.node = node
         self.path = path
         self.rels: list[tuple[RelationshipProperty, str, Optional[LoadNode]]] = []
-        for prop in _relationships_of(mapper):
+        for prop in relationships_of(mapper):
             child = node.children.get(prop.key) if node is not None else None
             strategy = None
             explicit = False
@@ -434,17 +439,6 @@ def _copy_node(node: Optional[LoadNode]) -> LoadNode:
         new.innerjoin = node.innerjoin
         new.depth = node.depth
     return new
-
-
-def _relationships_of(mapper: Any) -> list[RelationshipProperty]:
-    cache = mapper.__dict__.get("_qs_rel_props")
-    if cache is not None and cache[0] == len(mapper._props):
-        return cache[1]  # type: ignore[no-any-return]
-    rels = [p for p in mapper._props.values() if isinstance(p, RelationshipProperty)]
-    for p in rels:
-        p._check_configured()
-    mapper.__dict__["_qs_rel_props"] = (len(mapper._props), rels)
-    return rels
 
 
 def _may_recurse(prop: RelationshipProperty, path: tuple[Any, ...]) -> bool:
@@ -619,7 +613,7 @@ def _joined_rows(
                 acc[k] = entry
             if entry is skip or child is None:
                 continue
-            coll, ids = entry
+            coll, ids = entry  # type: ignore[misc]
             if id(child) not in ids:
                 ids.add(id(child))
                 _raw_add(coll, child)
@@ -880,20 +874,13 @@ def _selectin_m2o(
     wanted: dict[tuple[Any, ...], list[Any]] = {}
     for st in states:
         d = st.dict
+        if not use_get(prop):
+            getattr(st(), key)  # not by primary key: a lazy load each
+            continue
         values = []
         for col in target.primary_key:
-            lc = (
-                next(lc for lc, rc in prop.local_remote_pairs if rc is col)
-                if use_get(prop)
-                else None
-            )
-            if lc is None:
-                values = None
-                break
+            lc = next(lc for lc, rc in prop.local_remote_pairs if rc is col)
             values.append(column_value(st, st.mapper, lc))
-        if values is None:
-            getattr(st(), key)
-            continue
         if any(v is None for v in values):
             d[key] = None
             continue
