@@ -26,6 +26,14 @@ from .base import Unmapped as Unmapped
 from .base import WriteOnlyMapped as WriteOnlyMapped
 from .base import class_mapper as class_mapper
 from .base import object_mapper as object_mapper
+from .collections import KeyFuncDict as KeyFuncDict
+from .collections import MappedCollection as MappedCollection
+from .collections import attribute_keyed_dict as attribute_keyed_dict
+from .collections import attribute_mapped_collection as attribute_mapped_collection
+from .collections import column_keyed_dict as column_keyed_dict
+from .collections import column_mapped_collection as column_mapped_collection
+from .collections import keyfunc_mapping as keyfunc_mapping
+from .collections import mapped_collection as mapped_collection
 from .decl_api import DeclarativeBase as DeclarativeBase
 from .decl_api import DeclarativeBaseNoMeta as DeclarativeBaseNoMeta
 from .decl_api import DeclarativeMeta as DeclarativeMeta
@@ -96,6 +104,8 @@ from .util import AliasedClass as AliasedClass
 from .util import AliasedInsp as AliasedInsp
 from .util import aliased as aliased
 from .util import was_deleted as was_deleted
+from .writeonly import AppenderQuery as AppenderQuery
+from .writeonly import WriteOnlyCollection as WriteOnlyCollection
 
 
 def declarative_mixin(cls: type) -> type:

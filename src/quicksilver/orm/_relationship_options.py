@@ -299,6 +299,8 @@ def _apply(opt: Load, node: LoadNode) -> None:
             node.strategy = strategy
         if kw.get("alias") is not None:
             node.alias = kw["alias"]
+        elif getattr(attr, "_of_type", None) is not None:
+            node.alias = attr._of_type  # contains_eager(A.bs.of_type(alias))
         if kw.get("innerjoin"):
             node.innerjoin = kw["innerjoin"]
         depth = kw.get("recursion_depth")

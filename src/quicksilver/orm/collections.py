@@ -214,26 +214,36 @@ class _CollectionAdapter:
         self.fire = True
 
 
+def _qs_before(self: Any) -> None:
+    """Record history before a collection's first change (event helper)."""
+    a = self._sa_adapter
+    if a is not None and a.fire:
+        a.impl._before_mutation(a.owner_state, self)
+
+
+def _qs_add(self: Any, item: Any) -> Any:
+    """Validate / backref / cascade an item joining a collection."""
+    a = self._sa_adapter
+    if a is not None and a.fire:
+        return a.impl._fire_append(a.owner_state, item)
+    return item
+
+
+def _qs_remove(self: Any, item: Any) -> None:
+    """Backref an item leaving a collection."""
+    a = self._sa_adapter
+    if a is not None and a.fire:
+        a.impl._fire_remove(a.owner_state, item)
+
+
 class InstrumentedList(list):  # type: ignore[type-arg]
     """The list a one-to-many / many-to-many attribute holds (``InstrumentedList``)."""
 
     _sa_adapter: Optional[_CollectionAdapter] = None
 
-    def _qs_before(self) -> None:
-        a = self._sa_adapter
-        if a is not None and a.fire:
-            a.impl._before_mutation(a.owner_state, self)
-
-    def _qs_add(self, item: Any) -> Any:
-        a = self._sa_adapter
-        if a is not None and a.fire:
-            return a.impl._fire_append(a.owner_state, item)
-        return item
-
-    def _qs_remove(self, item: Any) -> None:
-        a = self._sa_adapter
-        if a is not None and a.fire:
-            a.impl._fire_remove(a.owner_state, item)
+    _qs_before = _qs_before
+    _qs_add = _qs_add
+    _qs_remove = _qs_remove
 
     def append(self, item: Any) -> None:
         self._qs_before()
@@ -300,9 +310,9 @@ class InstrumentedSet(set):  # type: ignore[type-arg]
     """The set a ``collection_class=set`` attribute holds (``InstrumentedSet``)."""
 
     _sa_adapter: Optional[_CollectionAdapter] = None
-    _qs_before = InstrumentedList._qs_before
-    _qs_add = InstrumentedList._qs_add
-    _qs_remove = InstrumentedList._qs_remove
+    _qs_before = _qs_before
+    _qs_add = _qs_add
+    _qs_remove = _qs_remove
 
     def add(self, item: Any) -> None:
         if item in self:
@@ -356,6 +366,159 @@ class InstrumentedSet(set):  # type: ignore[type-arg]
         return (set, (set(self),))
 
 
+class KeyFuncDict(dict):  # type: ignore[type-arg]
+    """A dict collection keyed by a function of each member (``KeyFuncDict``).
+
+    Made by :func:`attribute_keyed_dict` / :func:`column_keyed_dict` /
+    :func:`keyfunc_mapping` for ``relationship(collection_class=...)``:
+    ``parent.notes["k"] = note`` and the backref ``note.parent = parent``
+    both store ``note`` under ``keyfunc(note)``; ``values()`` are the members.
+    """
+
+    keyfunc: Callable[[Any], Any] = staticmethod(lambda obj: obj)  # type: ignore[assignment]
+    ignore_unpopulated_attribute = False
+    _sa_adapter: Optional[_CollectionAdapter] = None
+
+    def _qs_key(self, value: Any) -> Any:
+        key = type(self).keyfunc(value)
+        if key is None and not self.ignore_unpopulated_attribute:
+            adapter = self._sa_adapter
+            where = adapter.impl.prop if adapter is not None else "?"
+            raise sa_exc.InvalidRequestError(
+                f"In event triggered from population of attribute {where}"
+                " (potentially from a backref), can't populate value in "
+                f"KeyFuncDict; dictionary key derived from {value!r} is not "
+                "populated. Ensure appropriate state is set up on the object "
+                "before assigning it to the collection."
+            )
+        return key
+
+    def set(self, value: Any) -> None:
+        """Add ``value`` under its key (what an append does)."""
+        self[self._qs_key(value)] = value
+
+    def remove(self, value: Any) -> None:
+        """Remove ``value`` (stored under its key)."""
+        key = self._qs_key(value)
+        if dict.get(self, key) is not value:
+            raise sa_exc.InvalidRequestError(
+                f"Can not remove '{value!r}': collection holds "
+                f"'{dict.get(self, key)!r}' for key '{key!r}'."
+            )
+        del self[key]
+
+
+class InstrumentedDict(KeyFuncDict):
+    """The dict a keyed-dict relationship holds: mutations fire events."""
+
+    _qs_before = _qs_before
+    _qs_add = _qs_add
+    _qs_remove = _qs_remove
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        old = dict.get(self, key, _MISSING)
+        if old is value:
+            return
+        self._qs_before()
+        dict.__setitem__(self, key, self._qs_add(value))
+        if old is not _MISSING:
+            self._qs_remove(old)
+
+    def __delitem__(self, key: Any) -> None:
+        self._qs_before()
+        item = dict.pop(self, key)
+        self._qs_remove(item)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        item = dict.__getitem__(self, key)
+        del self[key]
+        return item
+
+    def popitem(self) -> tuple[Any, Any]:
+        key = next(reversed(list(dict.keys(self))))
+        return key, self.pop(key)
+
+    def clear(self) -> None:
+        for key in list(dict.keys(self)):
+            del self[key]
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *args: Any, **kw: Any) -> None:
+        for key, value in dict(*args, **kw).items():
+            self[key] = value
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (dict, (dict(self),))
+
+
+_MISSING = object()
+
+
+def keyfunc_mapping(
+    keyfunc: Callable[[Any], Any], *, ignore_unpopulated_attribute: bool = False
+) -> type:
+    """A dict collection class keyed by ``keyfunc(member)``."""
+    return type(
+        "KeyFuncDict",
+        (KeyFuncDict,),
+        {
+            "keyfunc": staticmethod(keyfunc),
+            "ignore_unpopulated_attribute": ignore_unpopulated_attribute,
+        },
+    )
+
+
+def attribute_keyed_dict(
+    attr_name: str, *, ignore_unpopulated_attribute: bool = False
+) -> type:
+    """A dict collection keyed by each member's attribute ``attr_name``."""
+
+    def key(obj: Any) -> Any:
+        return getattr(obj, attr_name, None)
+
+    return keyfunc_mapping(
+        key, ignore_unpopulated_attribute=ignore_unpopulated_attribute
+    )
+
+
+def column_keyed_dict(
+    mapping_spec: Any, *, ignore_unpopulated_attribute: bool = False
+) -> type:
+    """A dict collection keyed by the value of a mapped column of each member."""
+    cols = list(mapping_spec) if isinstance(mapping_spec, (list, tuple)) else None
+    spec = cols if cols is not None else [mapping_spec]
+    names = [getattr(c, "key", None) or c.name for c in spec]
+
+    def key(obj: Any) -> Any:
+        from .base import instance_state as _instance_state
+
+        mapper = _instance_state(obj).mapper
+        values = []
+        for col, name in zip(spec, names, strict=True):
+            prop = mapper._columntoproperty.get(getattr(col, "expression", col))
+            values.append(getattr(obj, prop.key if prop is not None else name, None))
+        return tuple(values) if cols is not None else values[0]
+
+    return keyfunc_mapping(
+        key, ignore_unpopulated_attribute=ignore_unpopulated_attribute
+    )
+
+
+# SQLAlchemy 1.x names
+attribute_mapped_collection = attribute_keyed_dict
+column_mapped_collection = column_keyed_dict
+mapped_collection = keyfunc_mapping
+MappedCollection = KeyFuncDict
+
+
 _instrumented: dict[Any, type] = {list: InstrumentedList, set: InstrumentedSet}
 
 
@@ -368,9 +531,12 @@ def _collection_type(cls: Any) -> type:
         base: type = InstrumentedList
     elif isinstance(cls, type) and issubclass(cls, set):
         base = InstrumentedSet
+    elif isinstance(cls, type) and issubclass(cls, KeyFuncDict):
+        base = InstrumentedDict
     else:
         raise sa_exc.ArgumentError(
-            "quicksilver supports list and set collections (and their subclasses); "
+            "quicksilver supports list, set and keyed-dict collections "
+            "(attribute_keyed_dict() & co., and subclasses); "
             f"got collection_class={cls!r}"
         )
     methods = {k: v for k, v in base.__dict__.items() if callable(v)}
@@ -379,15 +545,24 @@ def _collection_type(cls: Any) -> type:
     return found
 
 
+def members(coll: Any) -> Any:
+    """The related objects of a collection (a dict collection's values)."""
+    if isinstance(coll, dict):
+        return coll.values()
+    return coll
+
+
 def _contains(coll: Any, item: Any) -> bool:
     if isinstance(coll, set):
         return item in coll
-    return any(x is item for x in coll)
+    return any(x is item for x in members(coll))
 
 
 def _raw_add(coll: Any, item: Any) -> None:
     if isinstance(coll, set):
         set.add(coll, item)
+    elif isinstance(coll, dict):
+        dict.__setitem__(coll, coll._qs_key(item), item)  # type: ignore[attr-defined]
     else:
         list.append(coll, item)
 
@@ -395,6 +570,12 @@ def _raw_add(coll: Any, item: Any) -> None:
 def _raw_remove(coll: Any, item: Any) -> None:
     if isinstance(coll, set):
         set.discard(coll, item)
+        return
+    if isinstance(coll, dict):
+        for key, value in list(dict.items(coll)):
+            if value is item:
+                dict.__delitem__(coll, key)
+                return
         return
     for i, x in enumerate(coll):
         if x is item:
@@ -443,7 +624,7 @@ class CollectionImpl(RelationshipImpl):
 
     def _before_mutation(self, state: "InstanceState[Any]", coll: Any) -> None:
         if state.key is not None and self.key not in state.committed_state:
-            self._record(state, list(coll))
+            self._record(state, list(members(coll)))
         elif not state.modified:
             state._modified_event()
 
@@ -478,23 +659,27 @@ class CollectionImpl(RelationshipImpl):
         state = d.get(STATE_KEY) or instance_state(obj)
         if not self.prop._configured:
             self.prop._check_configured()
+        keyed = isinstance(self.prop.collection_class, type) and issubclass(
+            self.prop.collection_class, dict
+        )
         if (
             value is None
-            or isinstance(value, (str, bytes, dict))
+            or isinstance(value, (str, bytes))
+            or (isinstance(value, dict) and not keyed)
             or not hasattr(value, "__iter__")
         ):
             raise TypeError(
                 f"Incompatible collection type: {type(value).__name__} is not "
                 f"{self.prop.collection_class.__name__}-like"
             )
-        new_items = list(value)
+        new_items = list(value.values() if isinstance(value, dict) else value)
         if self.key in d:
             old = d[self.key]
         elif state.key is not None and state.session is not None:
             old = self.get(state, d)
         else:
             old = None
-        old_items = list(old) if old is not None else []
+        old_items = list(members(old)) if old is not None else []
         for fn in self.listeners:
             fn(obj, new_items, old, None)
         if state.key is not None and self.key not in state.committed_state:
@@ -538,7 +723,7 @@ class CollectionImpl(RelationshipImpl):
                     added, removed = pending[key]
                     return History(list(added), _EMPTY, list(removed))
                 return HISTORY_BLANK
-        current = list(d.get(key) or ())
+        current = list(members(d.get(key) or ()))
         cs = state.committed_state
         if key not in cs:
             if state.key is None:
@@ -616,7 +801,9 @@ def _backref_remove(reverse: "RelationshipProperty", target: Any, item: Any) -> 
             impl._before_mutation(tstate, coll)
             _raw_remove(coll, item)
     elif isinstance(impl, ScalarObjectImpl):
-        if td.get(reverse.key, NO_VALUE) is item:
+        # unloaded (expired) reference: unknown, so cleared as SQLAlchemy
+        # does; a loaded one only if it still points at ``item``
+        if td.get(reverse.key, item) is item:
             impl.set(target, None, _initiator=item, _backref=False)
     else:
         backref_remove = getattr(impl, "_backref_remove", None)
@@ -637,11 +824,16 @@ class _LateImpl(RelationshipImpl):
         if not prop._configured:
             prop._check_configured()
         if type(self) is _LateImpl:
-            if prop.uselist:
-                self.__class__ = CollectionImpl
+            if prop.lazy in ("write_only", "dynamic"):
+                from .writeonly import DynamicImpl, WriteOnlyImpl
+
+                dynamic = prop.lazy == "dynamic"
+                self.__class__ = DynamicImpl if dynamic else WriteOnlyImpl  # type: ignore[assignment]
+            elif prop.uselist:
+                self.__class__ = CollectionImpl  # type: ignore[assignment]
                 self._ctype = None  # type: ignore[attr-defined]
             else:
-                self.__class__ = ScalarObjectImpl
+                self.__class__ = ScalarObjectImpl  # type: ignore[assignment]
         return self
 
     def get(self, state: Any, d: dict[str, Any]) -> Any:
@@ -669,4 +861,17 @@ def make_impl(prop: "RelationshipProperty", class_: type) -> RelationshipImpl:
     return _LateImpl(prop, class_)
 
 
-__all__ = ["InstrumentedList", "InstrumentedSet", "CollectionImpl", "ScalarObjectImpl"]
+__all__ = [
+    "InstrumentedList",
+    "InstrumentedSet",
+    "InstrumentedDict",
+    "KeyFuncDict",
+    "attribute_keyed_dict",
+    "column_keyed_dict",
+    "keyfunc_mapping",
+    "attribute_mapped_collection",
+    "column_mapped_collection",
+    "mapped_collection",
+    "CollectionImpl",
+    "ScalarObjectImpl",
+]

@@ -342,9 +342,12 @@ def _loading_columns(
     Deferred columns are left out (loaded on first access) and SQL
     expression properties (``column_property(a + b)``) are added, labelled.
     """
-    cached = mapper.__dict__.get("_qs_load_cols", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    # per column layout: an aliased() entity passes its alias's columns
+    cache = mapper.__dict__.setdefault("_qs_load_cols", {})
+    key = tuple(map(id, table_cols))
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[1]  # type: ignore[no-any-return]
     from .properties import ColumnProperty
     from .strategy_options import expression_label
 
@@ -365,7 +368,10 @@ def _loading_columns(
     if deferred_cols or extra:
         result = [c for c in table_cols if c not in deferred_cols]
         result += [expression_label(mapper, p.key, col) for p, col in extra]
-    mapper.__dict__["_qs_load_cols"] = result
+    if len(cache) > 64:  # many throwaway aliases
+        cache.clear()
+    # the columns are kept alive with the entry, so their ids stay theirs
+    cache[key] = (tuple(table_cols), result)
     return result
 
 

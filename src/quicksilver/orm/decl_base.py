@@ -22,7 +22,14 @@ from typing import Any, Optional, Union, get_args, get_origin
 
 from .. import exc as sa_exc
 from . import exc as orm_exc
-from .base import MANAGER_KEY, Mapped, _MappedAnnotationBase, opt_manager_of_class
+from .base import (
+    MANAGER_KEY,
+    DynamicMapped,
+    Mapped,
+    WriteOnlyMapped,
+    _MappedAnnotationBase,
+    opt_manager_of_class,
+)
 from .interfaces import MapperProperty
 from .properties import ColumnProperty, MappedColumn
 
@@ -73,6 +80,8 @@ def _eval_annotation(cls: type, raw: Any, owner: type) -> Any:
     globalns = dict(module.__dict__) if module is not None else {}
     localns: dict[str, Any] = {
         "Mapped": Mapped,
+        "WriteOnlyMapped": WriteOnlyMapped,
+        "DynamicMapped": DynamicMapped,
         "Optional": Optional,
         "Union": Union,
         cls.__name__: cls,
@@ -280,7 +289,9 @@ class _Scan:
                     else (False, None)
                 )
                 if isinstance(annotation, _Unresolved):
-                    is_mapped = annotation.text.lstrip().startswith("Mapped")
+                    is_mapped = annotation.text.lstrip().startswith(
+                        ("Mapped", "WriteOnlyMapped", "DynamicMapped")
+                    )
                     inner = annotation
                 if value is _MISSING:
                     if not is_mapped:

@@ -25,13 +25,19 @@ adds what relationships need around it:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from .. import exc as sa_exc
 from ._sql import sql
-from .base import NO_VALUE, STATE_KEY
-from .collections import CollectionImpl, resolve_impl
-from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, RelationshipProperty
+from .base import NO_VALUE, STATE_KEY, PassiveFlag
+from .collections import CollectionImpl, members, resolve_impl
+from .relationships import (
+    MANYTOMANY,
+    MANYTOONE,
+    ONETOMANY,
+    RelationshipProperty,
+    relationships_of,
+)
 
 if TYPE_CHECKING:
     from .session import Session
@@ -39,23 +45,16 @@ if TYPE_CHECKING:
     from .unitofwork import UOWTransaction
 
 
-def relationships_of(mapper: Any) -> list[RelationshipProperty]:
-    """The relationship properties of ``mapper`` (configured), cached."""
-    cache = mapper.__dict__.get("_qs_dep_rels")
-    if cache is not None and cache[0] == len(mapper._props):
-        return cache[1]  # type: ignore[no-any-return]
-    rels = [p for p in mapper._props.values() if isinstance(p, RelationshipProperty)]
-    for p in rels:
-        p._check_configured()
-    mapper.__dict__["_qs_dep_rels"] = (len(mapper._props), rels)
-    return rels
-
-
 def _members(value: Any, prop: RelationshipProperty) -> list[Any]:
     if value is None or value is NO_VALUE:
         return []
+    never_loaded = getattr(value, "_impl", None) or getattr(value, "_qs_impl", None)
+    if never_loaded is not None and getattr(never_loaded, "never_loaded", False):
+        # write_only / dynamic: the rows from the database (delete cascades)
+        state = getattr(value, "_state", None) or value._qs_state
+        return list(never_loaded.load_all(state))
     if prop.uselist:
-        return list(value)
+        return list(members(value))
     return [value]
 
 
@@ -76,10 +75,17 @@ def cascade_save_update(session: "Session", state: "InstanceState[Any]") -> None
         if obj is None:
             continue
         d = obj.__dict__
+        pending = current.__dict__.get("_qs_pending")
         for prop in relationships_of(current.manager.mapper):
-            if not prop.cascade.save_update or prop.key not in d:
+            if not prop.cascade.save_update:
                 continue
-            for item in _members(d[prop.key], prop):
+            if prop.key in d:
+                items = _members(d[prop.key], prop)
+            elif pending and prop.key in pending:
+                items = list(pending[prop.key][0])  # added to an unloaded one
+            else:
+                continue
+            for item in items:
                 st = _state(item)
                 if st.session_id == session.hash_key or st._deleted or st._was_deleted:
                     continue
@@ -101,6 +107,8 @@ def cascade_delete(session: "Session", state: "InstanceState[Any]") -> None:
                 continue
             if prop.passive_deletes == "all":
                 continue
+            if prop.passive_deletes and prop.key not in obj.__dict__:
+                continue  # the database's ON DELETE does it: not loaded
             with session.no_autoflush:  # loads, as SQLAlchemy does
                 value = getattr(obj, prop.key)
             for item in _members(value, prop):
@@ -117,9 +125,14 @@ def cascade_delete(session: "Session", state: "InstanceState[Any]") -> None:
                 stack.append(st)
 
 
-def cascade_expunge(session: "Session", state: "InstanceState[Any]") -> list[Any]:
-    """Objects to expunge along ``expunge`` cascade from ``state`` (loaded only)."""
-    out = []
+def _cascade_walk(
+    session: "Session", state: "InstanceState[Any]", flag: str
+) -> list[Any]:
+    """States of this Session reached from ``state`` along cascade ``flag``.
+
+    Followed transitively through loaded values only (nothing is loaded).
+    """
+    out: list[Any] = []
     stack = [state]
     seen = {id(state)}
     while stack:
@@ -129,31 +142,29 @@ def cascade_expunge(session: "Session", state: "InstanceState[Any]") -> list[Any
             continue
         d = obj.__dict__
         for prop in relationships_of(current.manager.mapper):
-            if not prop.cascade.expunge or prop.key not in d:
+            if not getattr(prop.cascade, flag) or prop.key not in d:
                 continue
             for item in _members(d[prop.key], prop):
                 st = _state(item)
-                if id(st) not in seen and st.session_id == session.hash_key:
-                    seen.add(id(st))
-                    out.append(st)
-                    stack.append(st)
+                if id(st) in seen or st.session_id != session.hash_key:
+                    continue
+                seen.add(id(st))
+                out.append(st)
+                stack.append(st)
     return out
+
+
+def cascade_expunge(session: "Session", state: "InstanceState[Any]") -> list[Any]:
+    """States to expunge with ``state`` (``expunge`` cascade)."""
+    return _cascade_walk(session, state, "expunge")
 
 
 def cascade_refresh(session: "Session", state: "InstanceState[Any]") -> list[Any]:
-    """Objects reached along ``refresh-expire`` cascade (loaded values only)."""
-    out = []
-    obj = state()
-    if obj is None:
-        return out
-    d = obj.__dict__
-    for prop in relationships_of(state.manager.mapper):
-        if prop.cascade.refresh_expire and prop.key in d:
-            for item in _members(d[prop.key], prop):
-                st = _state(item)
-                if st.key is not None and st.session_id == session.hash_key:
-                    out.append(item)
-    return out
+    """States to expire with ``state`` (``refresh-expire`` cascade).
+
+    Pending objects are included: the caller expunges them, as SQLAlchemy.
+    """
+    return _cascade_walk(session, state, "refresh_expire")
 
 
 # --------------------------------------------------------------------------
@@ -204,9 +215,6 @@ def preflush(session: "Session") -> dict[str, Any]:
     Returns the plan :func:`execute_flush` follows: for each child state the
     (relationship, parent object) pairs its keys come from.
     """
-    from .mapper import _all_mappers
-
-    del _all_mappers
     parent_of: dict[Any, list[tuple[RelationshipProperty, Any]]] = {}
     states = (
         list(session._new)
@@ -231,7 +239,7 @@ def preflush(session: "Session") -> dict[str, Any]:
             impl = resolve_impl(state.manager.impls[prop.key])
             if state in deleted:
                 continue
-            hist = impl.get_history(state, 0)
+            hist = impl.get_history(state, PassiveFlag(0))
             for child in hist.deleted:
                 if prop.cascade.delete_orphan:
                     orphans.append(child)
@@ -403,8 +411,11 @@ def _levels(states: list[Any], deps: dict[int, list[Any]]) -> list[list[Any]]:
             pending = [p for p in parents if id(p) not in level]
             for p in pending:
                 if id(p) in visiting:
+                    table = state.manager.mapper.local_table
                     raise sa_exc.CircularDependencyError(
-                        "Circular dependency detected.",
+                        "Circular dependency detected: rows of table "
+                        f"{getattr(table, 'name', table)} depend on each other; set "
+                        "post_update=True on the relationship involved.",
                         cycles=[p, state],
                         edges=[(p, state)],
                     )
@@ -428,20 +439,8 @@ def execute_flush(uow: "UOWTransaction", plan: dict[str, Any]) -> None:
     session = uow.session
     deleted = session._deleted
     saves = uow.inserts + uow.updates
-    order = _sorted_base_mappers(saves)
-    position = {id(b): i for i, b in enumerate(order)}
     deps = _dependencies(saves, plan, deleted)
-    for state in saves:
-        for parent in deps.get(id(state), ()):
-            pb = parent.manager.mapper.base_mapper
-            sb = state.manager.mapper.base_mapper
-            if pb is not sb and position.get(id(pb), 0) > position.get(id(sb), 0):
-                raise sa_exc.CircularDependencyError(
-                    "Circular dependency detected: rows of "
-                    f"{sb.class_.__name__} and {pb.class_.__name__} reference each "
-                    "other; set post_update=True on one of the relationships.",
-                    cycles=[state, parent],
-                )
+    order = _base_order(saves, deps, _sorted_base_mappers(saves))
     for base in order:
         inserts = [s for s in uow.inserts if s.manager.mapper.base_mapper is base]
         updates = [s for s in uow.updates if s.manager.mapper.base_mapper is base]
@@ -462,15 +461,87 @@ def execute_flush(uow: "UOWTransaction", plan: dict[str, Any]) -> None:
     _secondary_rows(uow, delete=True)
     _secondary_rows(uow, delete=False)
     deletes = uow.deletes
-    delete_order = list(reversed(_sorted_base_mappers(deletes)))
-    for base in delete_order:
+    all_ddeps = _delete_dependencies(deletes, {id(s) for s in deletes})
+    delete_order = _base_order(deletes, all_ddeps, _sorted_base_mappers(deletes))
+    for base in reversed(delete_order):
         states = [s for s in deletes if s.manager.mapper.base_mapper is base]
         conn = session._connection_for_bind(session.get_bind(base))
         own = {id(s) for s in states}
-        ddeps = _delete_dependencies(states, own)
+        ddeps = {
+            k: [p for p in v if id(p) in own] for k, v in all_ddeps.items() if k in own
+        }
+        ddeps = {k: v for k, v in ddeps.items() if v}
         batches = _levels(states, ddeps) if ddeps else [states]
         for batch in reversed(batches):
             _delete_obj(uow, base, conn, batch)
+    _forget_written_pending(saves + deletes)
+
+
+def _forget_written_pending(states: list[Any]) -> None:
+    """Drop pending changes this flush wrote (write-only, many-to-many rows).
+
+    Pending one-to-many changes of an unloaded collection stay: they are
+    merged into the collection when it loads, which the rows now agree with.
+    """
+    for state in states:
+        pending = state.__dict__.get("_qs_pending")
+        if not pending:
+            continue
+        impls = state.manager.impls
+        for key in list(pending):
+            impl = resolve_impl(impls.get(key))
+            prop = getattr(impl, "prop", None)
+            if getattr(impl, "never_loaded", False) or (
+                prop is not None and prop.direction is MANYTOMANY
+            ):
+                del pending[key]
+
+
+def _base_order(
+    states: list[Any], deps: dict[int, list[Any]], table_order: list[Any]
+) -> list[Any]:
+    """Base mappers in an order where each row follows the rows it depends on.
+
+    ``table_order`` (foreign-key order of the tables) breaks ties, so without
+    relationship dependencies across mappers it is kept as is.  Dependencies
+    left out for ``post_update`` relationships are what lets two tables that
+    reference each other be ordered; a cycle that remains raises
+    ``CircularDependencyError`` naming the tables.
+    """
+    if len(table_order) <= 1:
+        return table_order
+    by_id = {id(s): s for s in states}
+    after: dict[int, set[int]] = {id(b): set() for b in table_order}
+    for sid, parents in deps.items():
+        state = by_id.get(sid)
+        if state is None:
+            continue
+        sb = state.manager.mapper.base_mapper
+        for parent in parents:
+            pb = parent.manager.mapper.base_mapper
+            if pb is not sb and id(pb) in after:
+                after[id(sb)].add(id(pb))
+    order: list[Any] = []
+    placed: set[int] = set()
+    todo = list(table_order)
+    while todo:
+        for base in todo:
+            if after[id(base)] <= placed:
+                break
+        else:
+            names = sorted(t.name for b in todo for t in b.tables)
+            raise sa_exc.CircularDependencyError(
+                "Circular dependency detected: rows of tables "
+                f"{', '.join(names)} depend on each other; set post_update=True "
+                "on one of the relationships involved so its foreign key is "
+                "written by a separate UPDATE.",
+                cycles=todo,
+                edges=[],
+            )
+        todo.remove(base)
+        order.append(base)
+        placed.add(id(base))
+    return order
 
 
 def _delete_dependencies(states: list[Any], own: set[int]) -> dict[int, list[Any]]:
@@ -569,12 +640,18 @@ def _secondary_rows(uow: "UOWTransaction", delete: bool) -> None:
                     continue
                 if prop.key in d:
                     impl = resolve_impl(state.manager.impls[prop.key])
-                    hist = impl.get_history(state, 0)
+                    hist = impl.get_history(state, PassiveFlag(0))
                     items = list(hist.unchanged) + list(hist.deleted)
                 else:
                     items = _members(getattr(obj, prop.key), prop)
             else:
                 if prop.key not in d:
+                    # an unloaded collection's pending changes came through
+                    # backrefs from the other side, which writes the rows;
+                    # only a write-only collection's own record counts here
+                    impl = resolve_impl(state.manager.impls[prop.key])
+                    if not getattr(impl, "never_loaded", False):
+                        continue
                     pending = state.__dict__.get("_qs_pending", {}).get(prop.key)
                     if not pending:
                         continue
@@ -583,7 +660,7 @@ def _secondary_rows(uow: "UOWTransaction", delete: bool) -> None:
                     impl = resolve_impl(state.manager.impls[prop.key])
                     if not isinstance(impl, CollectionImpl):
                         continue
-                    hist = impl.get_history(state, 0)
+                    hist = impl.get_history(state, PassiveFlag(0))
                     items = list(hist.deleted if delete else hist.added)
             for item in items:
                 row = _association_row(prop, obj, item)
@@ -628,10 +705,6 @@ def has_relationships(session: "Session") -> bool:
     from .relationships import _any_relationship
 
     return _any_relationship[0]
-
-
-def _unused(x: Optional[Any]) -> None:  # pragma: no cover
-    return None
 
 
 __all__ = [

@@ -522,6 +522,13 @@ def get_by_ident(
                 return obj
     if any(v is None for v in pk):
         return None
+    if options or _eager_by_default(mapper):
+        # loader options / eager relationships: the full ORM SELECT path
+        from .strategies import get_with_options
+
+        return get_with_options(
+            session, mapper, pk, options or (), populate_existing, with_for_update
+        )
     return load_on_ident(
         session,
         mapper,
@@ -529,6 +536,20 @@ def get_by_ident(
         populate_existing=populate_existing,
         with_for_update=with_for_update,
     )
+
+
+def _eager_by_default(mapper: "Mapper[Any]") -> bool:
+    """True if a relationship of ``mapper`` loads eagerly unless told otherwise."""
+    found = mapper.__dict__.get("_qs_eager_default")
+    if found is None:
+        if not mapper.class_manager.__dict__.get("_qs_rel_keys"):
+            found = False
+        else:
+            from .strategies import eager_by_default
+
+            found = eager_by_default(mapper)
+        mapper.__dict__["_qs_eager_default"] = found
+    return found  # type: ignore[no-any-return]
 
 
 def _mapper_of(entity: Any) -> "Mapper[Any]":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc as sa_exc
 from .attributes import _EMPTY_CS
@@ -12,8 +12,22 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-def merge_instance(session: "Session", instance: Any, load: bool) -> Any:
+def merge_instance(
+    session: "Session",
+    instance: Any,
+    load: bool,
+    memo: Optional[dict[int, Any]] = None,
+) -> Any:
+    """The Session's copy of ``instance``; related objects follow ``merge`` cascade.
+
+    ``memo`` maps already merged states (by id) to their copies, so a graph
+    with cycles (backrefs) merges each object once.
+    """
+    if memo is None:
+        memo = {}
     state = object_state(instance)
+    if id(state) in memo:
+        return memo[id(state)]
     mapper = state.mapper
     d = instance.__dict__
     key = state.key
@@ -44,11 +58,18 @@ def merge_instance(session: "Session", instance: Any, load: bool) -> Any:
                     "mapped instances before merging with load=False."
                 )
             merged = mapper.class_manager.new_instance()
+            memo[id(state)] = merged
             mstate = object_state(merged)
             mstate.key = key
-            for k in mapper._props:
-                if k in d:
-                    merged.__dict__[k] = d[k]
+            prop: Any
+            for k, prop in mapper._props.items():
+                if k not in d:
+                    continue
+                if getattr(prop, "_is_relationship", False):
+                    if prop.cascade.merge:
+                        _merge_related_committed(session, prop, merged, d[k], memo)
+                    continue
+                merged.__dict__[k] = d[k]
             mstate.committed_state = _EMPTY_CS
             session._update_impl(mstate, merged)
             missing = [
@@ -60,13 +81,48 @@ def merge_instance(session: "Session", instance: Any, load: bool) -> Any:
     if merged is None:
         merged = mapper.class_manager.new_instance()
         session.add(merged)
-    mstate = object_state(merged)
+    memo[id(state)] = merged
+    rel_keys = mapper.class_manager.__dict__.get("_qs_rel_keys") or ()
     for k, _impl in mapper.class_manager.impls.items():
         if k not in d:
             continue
         value = d[k]
-        if not load:
+        if k in rel_keys:
+            rel: Any = mapper._props[k]
+            if not rel.cascade.merge:
+                continue  # without merge cascade the link is not copied
+            if not load:
+                _merge_related_committed(session, rel, merged, value, memo)
+                continue
+            value = _merge_related(session, rel, value, load, memo)
+        elif not load:
             merged.__dict__[k] = value
             continue
         setattr(merged, k, value)
     return merged
+
+
+def _merge_related(
+    session: "Session", prop: Any, value: Any, load: bool, memo: dict[int, Any]
+) -> Any:
+    if value is None:
+        return None
+    if prop.uselist:
+        items = value.values() if isinstance(value, dict) else value
+        return [merge_instance(session, item, load, memo) for item in items]
+    return merge_instance(session, value, load, memo)
+
+
+def _merge_related_committed(
+    session: "Session", prop: Any, merged: Any, value: Any, memo: dict[int, Any]
+) -> None:
+    """``load=False``: related copies stored as loaded state, no history."""
+    from .collections import resolve_impl
+
+    related = _merge_related(session, prop, value, False, memo)
+    mstate = object_state(merged)
+    impl = resolve_impl(mstate.manager.impls[prop.key])
+    if prop.uselist:
+        impl.set_committed(mstate, related)
+    else:
+        merged.__dict__[prop.key] = related

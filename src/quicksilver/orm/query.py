@@ -237,6 +237,9 @@ class Query:
             result = self._execute_from_statement()
         else:
             result = self._execute()
+        if getattr(result, "_qs_requires_unique", False):
+            # legacy Query dedups rows when a collection is joined-eager loaded
+            result = result.unique()
         if _is_single_entity(self._entities) and _is_entity(self._entities[0]):
             return result.scalars()
         return result

@@ -205,6 +205,70 @@ def _deannotate(expr: Any) -> Any:
     return _replace(expr, fn)
 
 
+def _corresponding(selectable: Any, col: Any) -> Any:
+    """``col`` as read from ``selectable`` (an alias of its table), else ``col``."""
+    found = selectable.corresponding_column(col)
+    return col if found is None else found
+
+
+def adapt_join(
+    prop: "RelationshipProperty",
+    parent_sel: Any = None,
+    target_sel: Any = None,
+    secondary_sel: Any = None,
+) -> tuple[Any, Any]:
+    """``(primaryjoin, secondaryjoin)`` with each side read from another FROM.
+
+    ``parent_sel`` / ``target_sel`` / ``secondary_sel`` are Core aliases (or
+    None: keep the table) of the parent, target and ``secondary`` tables.
+    Which side a column is on comes from the join analysis, so a
+    self-referential relationship (both sides the same table) adapts its
+    remote columns to ``target_sel`` and the others to ``parent_sel``.
+    ``secondaryjoin`` is None for a relationship without ``secondary``.
+    Used by ORM joins to ``aliased()`` entities and by joined eager loading.
+    """
+    prop._check_configured()
+    parent_tables = {id(t) for t in prop._parent_tables()}
+    target_tables = {id(t) for t in prop._target_tables()}
+    sec = prop.secondary
+
+    def side(sel: Any, tables: set[int], only: Optional[set[int]] = None) -> Any:
+        def fn(node: Any) -> Any:
+            table = getattr(node, "table", None)
+            if table is None or not isinstance(node, _elements().ColumnClause):
+                return None
+            if sec is not None and table is sec:
+                if secondary_sel is None:
+                    return None
+                return _corresponding(secondary_sel, node)
+            if sel is None or id(table) not in tables:
+                return None
+            if only is not None and id(node) not in only:
+                return None
+            return _corresponding(sel, node)
+
+        return fn
+
+    if sec is not None:
+        primary = _replace(prop.primaryjoin, side(parent_sel, parent_tables))
+        secondary = _replace(prop.secondaryjoin, side(target_sel, target_tables))
+        return primary, secondary
+    remote_ids = {id(rc) for _, rc in prop.local_remote_pairs}
+    remote_ids |= {id(c) for c in prop.remote_side or ()}
+    if parent_tables & target_tables:
+        to_target = side(target_sel, target_tables, only=remote_ids)
+        to_parent = side(parent_sel, parent_tables)
+
+        def both(node: Any) -> Any:
+            if id(node) in remote_ids:
+                return to_target(node)
+            return to_parent(node)
+
+        return _replace(prop.primaryjoin, both), None
+    crit = _replace(prop.primaryjoin, side(target_sel, target_tables))
+    return _replace(crit, side(parent_sel, parent_tables)), None
+
+
 def _and(*crit: Any) -> Any:
     crit = tuple(c for c in crit if c is not None)
     if len(crit) == 1:
@@ -408,6 +472,8 @@ class RelationshipProperty(StrategizedProperty):
         self._configured = False
         self._reverse_property: Optional[RelationshipProperty] = None
         self._declared_annotation: Any = None
+        # list / set / dict / None (Optional) / False (plain) from Mapped[...]
+        self._annotated_collection: Any = NO_VALUE
         self.mapper: "Mapper[Any]" = None  # type: ignore[assignment]
         self.direction: RelationshipDirection = None  # type: ignore[assignment]
 
@@ -443,7 +509,7 @@ class RelationshipProperty(StrategizedProperty):
         mapper.class_manager.instrument_attribute(self.key, attr)
         manager = mapper.class_manager
         keys = manager.__dict__.get("_qs_rel_keys") or frozenset()
-        manager._qs_rel_keys = frozenset(keys | {self.key})
+        manager.__dict__["_qs_rel_keys"] = frozenset(keys | {self.key})
 
     def _attribute_expression(self) -> Any:
         self._check_configured()
@@ -536,25 +602,38 @@ class RelationshipProperty(StrategizedProperty):
             start = body.find("[")
             body = body[start + 1 : -1] if start >= 0 and body.endswith("]") else body
             self._annotated_collection = False
-            for prefix in ("Optional[", "list[", "List[", "set[", "Set["):
+            for prefix in (
+                "Optional[",
+                "list[",
+                "List[",
+                "set[",
+                "Set[",
+                "dict[",
+                "Dict[",
+            ):
                 if body.startswith(prefix):
                     low = prefix.lower()
                     if low.startswith("list"):
                         self._annotated_collection = list
                     elif low.startswith("set"):
                         self._annotated_collection = set
+                    elif low.startswith("dict"):
+                        self._annotated_collection = dict
                     else:
                         self._annotated_collection = None
                     body = body[len(prefix) : -1]
+                    if low.startswith("dict"):  # dict[str, "Note"]: the value
+                        body = body.split(",", 1)[-1].strip()
             return body.strip().strip("'\"").split("|")[0].strip()
         optional, tp = _strip_optional(inner)
         origin = getattr(tp, "__origin__", None)
-        if origin in (list, set, frozenset) or (
-            origin is not None and getattr(origin, "__name__", "") in ("List", "Set")
+        if origin in (list, set, frozenset, dict) or (
+            origin is not None
+            and getattr(origin, "__name__", "") in ("List", "Set", "Dict")
         ):
             self._annotated_collection = origin
             args = getattr(tp, "__args__", ())
-            tp = args[0] if args else None
+            tp = args[-1] if args else None  # dict[str, Note]: the value type
         elif optional:
             self._annotated_collection = None
         else:
@@ -806,7 +885,9 @@ class RelationshipProperty(StrategizedProperty):
     def _determine_uselist(self) -> None:
         annotated = getattr(self, "_annotated_collection", NO_VALUE)
         if self.uselist is None:
-            if annotated is not NO_VALUE and annotated not in (None, False):
+            if self.lazy in ("dynamic", "write_only"):
+                self.uselist = True  # WriteOnlyMapped["B"]: a collection
+            elif annotated is not NO_VALUE and annotated not in (None, False):
                 self.uselist = True
             elif annotated is not NO_VALUE and self.direction is not MANYTOONE:
                 self.uselist = False  # Mapped["Child"]: one-to-one
@@ -977,6 +1058,18 @@ class RelationshipProperty(StrategizedProperty):
 Relationship = RelationshipProperty
 
 
+def relationships_of(mapper: Any) -> list[RelationshipProperty]:
+    """The relationship properties of ``mapper`` (configured), cached."""
+    cache = mapper.__dict__.get("_qs_rel_props")
+    if cache is not None and cache[0] == len(mapper._props):
+        return cache[1]  # type: ignore[no-any-return]
+    rels = [p for p in mapper._props.values() if isinstance(p, RelationshipProperty)]
+    for p in rels:
+        p._check_configured()
+    mapper.__dict__["_qs_rel_props"] = (len(mapper._props), rels)
+    return rels
+
+
 def _value_getter(state: Any, mapper: Any, col: Any) -> Callable[[], Any]:
     def get() -> Any:
         return column_value(state, mapper, col)
@@ -1016,6 +1109,10 @@ class RelationshipAttribute(InstrumentedAttribute):
     """
 
     _extra_criteria: tuple[Any, ...] = ()
+    # ``A.bs.of_type(alias)``: the aliased target (AliasedInsp)
+    _of_type: Any = None
+    # ``alias.bs`` for ``alias = aliased(A)``: the aliased parent (AliasedInsp)
+    _parent_alias: Any = None
 
     def impl_get(self, state: Any, d: dict[str, Any]) -> Any:
         return self.impl.get(state, d)
@@ -1029,36 +1126,87 @@ class RelationshipAttribute(InstrumentedAttribute):
         return self.prop.entity
 
     def of_type(self, entity: Any) -> "RelationshipAttribute":
-        if entity is self.prop.entity or entity is self.prop.entity.class_:
+        """The relationship joined to an ``aliased()`` target (``A.bs.of_type(b)``)."""
+        prop = self.prop
+        prop._check_configured()
+        if entity is prop.entity or entity is prop.entity.class_:
             return self
-        raise NotImplementedError(
-            "of_type() with aliases or subclasses is not supported by quicksilver yet"
-        )
+        insp = _aliased_insp(entity)
+        if insp is None or not insp.mapper.isa(prop.mapper):
+            raise NotImplementedError(
+                f"of_type({entity!r}) on {prop}: quicksilver supports aliased() "
+                "targets only, not subclasses of the target class"
+            )
+        return self._copy(_of_type=insp)
 
-    def and_(self, *criteria: Any) -> "RelationshipAttribute":  # type: ignore[override]
+    def _for_alias(self, insp: Any) -> "RelationshipAttribute":
+        """This relationship read from an ``aliased()`` parent (``a.bs``)."""
+        return self._copy(_parent_alias=insp)
+
+    def _copy(self, **changes: Any) -> "RelationshipAttribute":
         new = RelationshipAttribute.__new__(RelationshipAttribute)
         new.__dict__.update(self.__dict__)
-        new._extra_criteria = self._extra_criteria + tuple(criteria)
+        new.__dict__.update(changes)
         return new
 
+    def and_(self, *criteria: Any) -> "RelationshipAttribute":  # type: ignore[override]
+        return self._copy(_extra_criteria=self._extra_criteria + tuple(criteria))
+
     def __clause_element__(self) -> Any:
-        return self.prop._attribute_expression()
+        return self._joins()[0]
+
+    def _joins(self, target_insp: Any = None) -> tuple[Any, Any]:
+        """(primaryjoin, secondaryjoin) adapted to the aliases in play."""
+        prop = self.prop
+        prop._check_configured()
+        parent = self._parent_alias
+        target = target_insp if target_insp is not None else self._of_type
+        if parent is None and target is None:
+            return prop.primaryjoin, prop.secondaryjoin
+        return adapt_join(
+            prop,
+            parent.selectable if parent is not None else None,
+            target.selectable if target is not None else None,
+        )
+
+    def _adapt_target(self, expr: Any, target_insp: Any) -> Any:
+        """Criteria written against the target class, read from its alias."""
+        if target_insp is None:
+            return expr
+        sel = target_insp.selectable
+        tables = {id(t) for t in self.prop._target_tables()}
+
+        def fn(node: Any) -> Any:
+            table = getattr(node, "table", None)
+            if table is not None and id(table) in tables:
+                return _corresponding(sel, node)
+            return None
+
+        return _replace(_col(expr), fn)
 
     # -- joins --------------------------------------------------------------
 
-    def _qs_join_steps(self) -> list[tuple[Any, Any]]:
-        """[(FROM to join, ON clause)] for ``select(A).join(A.bs)``."""
+    def _qs_join_steps(self, target: Any = None) -> list[tuple[Any, Any]]:
+        """[(FROM to join, ON clause)] for ``select(A).join(A.bs)``.
+
+        ``target`` is the explicit target of ``join(target, A.bs)``; an
+        ``aliased()`` one (like ``of_type()``) gets the ON clause adapted.
+        """
         prop = self.prop
         prop._check_configured()
+        insp = _aliased_insp(target) if target is not None else None
+        if insp is None:
+            insp = self._of_type
+        primary, secondary = self._joins(insp)
+        extra = [self._adapt_target(c, insp) for c in self._extra_criteria]
+        if target is None:
+            target = insp._from if insp is not None else prop._target_entity()
         if prop.secondary is not None:
             return [
-                (prop.secondary, prop.primaryjoin),
-                (
-                    prop._target_entity(),
-                    _and(prop.secondaryjoin, *self._extra_criteria),
-                ),
+                (prop.secondary, primary),
+                (target, _and(secondary, *extra)),
             ]
-        return [(prop._target_entity(), _and(prop.primaryjoin, *self._extra_criteria))]
+        return [(target, _and(primary, *extra))]
 
     # -- comparisons --------------------------------------------------------
 
@@ -1112,19 +1260,33 @@ class RelationshipAttribute(InstrumentedAttribute):
 
     def _exists(self, criterion: Any, _member: Any = None, **kw: Any) -> Any:
         prop = self.prop
-        crit = [prop.primaryjoin]
-        if prop.secondary is not None:
-            crit.append(prop.secondaryjoin)
-        crit.extend(self._extra_criteria)
+        target = self._of_type
+        if target is None and prop._self_referential() and prop.secondary is None:
+            # both sides are one table: the related rows come from an alias
+            # so the EXISTS does not correlate them away (as SQLAlchemy does)
+            from .util import aliased
+
+            target = _aliased_insp(aliased(prop.mapper.class_))
+        primary, secondary = self._joins(target)
+        crit = [primary]
+        if secondary is not None:
+            crit.append(secondary)
+        crit.extend(self._adapt_target(c, target) for c in self._extra_criteria)
         if criterion is not None:
-            crit.append(_col(criterion))
+            crit.append(self._adapt_target(criterion, target))
         for key, value in kw.items():
-            crit.append(getattr(prop.mapper.class_, key) == value)
+            crit.append(
+                self._adapt_target(getattr(prop.mapper.class_, key) == value, target)
+            )
         if _member is not None:
             state = instance_state(_member)
             for col in prop.mapper.primary_key:
-                crit.append(col == _bound(state, prop.mapper, col))
-        froms = [prop.mapper.persist_selectable]
+                crit.append(
+                    self._adapt_target(col, target) == _bound(state, prop.mapper, col)
+                )
+        froms = [
+            target.selectable if target is not None else prop.mapper.persist_selectable
+        ]
         if prop.secondary is not None:
             froms.append(prop.secondary)
         stmt = sql("select")(sql("literal_column")("1")).select_from(*froms)
@@ -1165,6 +1327,16 @@ class RelationshipAttribute(InstrumentedAttribute):
                 crit.append(sec_col == _bound(state, prop.mapper, target_col))
             return _and(*crit)
         return prop._criterion_for(other, reverse=True)
+
+
+def _aliased_insp(entity: Any) -> Any:
+    """The AliasedInsp of an ``aliased()`` class (or the insp itself), else None."""
+    if getattr(entity, "is_aliased_class", False):
+        return entity
+    d = getattr(entity, "__dict__", None)
+    if isinstance(d, dict):
+        return d.get("_aliased_insp")
+    return None
 
 
 def _bound(state: Any, mapper: Any, col: Any) -> Any:

@@ -630,7 +630,12 @@ class Session:
             raise sa_exc.InvalidRequestError(
                 f"Instance {orm_exc.state_str(state)} is not present in this Session"
             )
-        self._expunge_states([state])
+        states = [state]
+        if state.manager.__dict__.get("_qs_rel_keys"):
+            from .dependency import cascade_expunge  # issue 5: expunge cascade
+
+            states += cascade_expunge(self, state)
+        self._expunge_states(states)
 
     def _expunge_states(
         self, states: Iterable[InstanceState[Any]], to_transient: bool = False
@@ -685,8 +690,20 @@ class Session:
             return
         if attribute_names:
             state._expire_attributes(obj.__dict__, attribute_names)
-        else:
-            state._expire(obj.__dict__)
+            return
+        cascaded: list[Any] = []
+        if state.manager.__dict__.get("_qs_rel_keys"):
+            from .dependency import cascade_refresh  # issue 5: refresh-expire
+
+            cascaded = cascade_refresh(self, state)  # before links are expired
+        state._expire(obj.__dict__)
+        for st in cascaded:
+            if st.key is not None:
+                other = st()
+                if other is not None:
+                    st._expire(other.__dict__)
+            elif st in self._new:
+                self._expunge_states([st])
 
     def expire_all(self) -> None:
         """Expire every persistent object in the Session."""
@@ -708,12 +725,11 @@ class Session:
                 f"Instance '{orm_exc.state_str(state)}' is not persistent within "
                 "this Session"
             )
-        self._autoflush()
+        # expire first, then the load autoflushes: the object's own pending
+        # changes (and those along refresh-expire) are discarded, the rest of
+        # the Session is flushed, as SQLAlchemy does
         keys = list(attribute_names) if attribute_names else None
-        if keys:
-            state._expire_attributes(state.dict, keys)
-        else:
-            state._expire(state.dict)
+        self._expire_state(state, keys)  # cascades along refresh-expire
         found = load_on_ident(
             self,
             state.mapper,

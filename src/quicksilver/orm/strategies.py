@@ -39,13 +39,22 @@ from . import exc as orm_exc
 from ._relationship_options import Load, LoadNode, compile_options
 from ._sql import sql
 from .base import NO_VALUE, STATE_KEY
-from .relationships import MANYTOONE, RelationshipProperty, column_value
+from .collections import _raw_add, members
+from .relationships import (
+    MANYTOONE,
+    RelationshipProperty,
+    column_value,
+    relationships_of,
+)
 
 if TYPE_CHECKING:
     from .session import Session
     from .state import InstanceState
 
 _BATCH = 500
+# keys per statement for lazy="subquery": below SQLite's 32766 and
+# PostgreSQL's 65535 bound parameters even with composite keys
+_SUBQUERY_BATCH = 10000
 _EAGER = ("joined", "selectin", "subquery", "immediate")
 _NODE_KEY = "_qs_node"
 
@@ -287,6 +296,35 @@ def _lazy_query(
     return list(result.scalars())
 
 
+def eager_by_default(mapper: Any) -> bool:
+    """True if some relationship of ``mapper`` has an eager ``lazy=`` default."""
+    return any(p.lazy in _EAGER for p in relationships_of(mapper))
+
+
+def get_with_options(
+    session: "Session",
+    mapper: Any,
+    pk: tuple[Any, ...],
+    options: Any,
+    populate_existing: bool,
+    with_for_update: Any,
+) -> Any:
+    """``Session.get()`` through an ORM SELECT so loader options take effect."""
+    stmt = sql("select")(mapper.class_).where(
+        *[col == value for col, value in zip(mapper.primary_key, pk, strict=True)]
+    )
+    if options:
+        stmt = stmt.options(*options)
+    if with_for_update is not None:
+        if isinstance(with_for_update, dict):
+            stmt = stmt.with_for_update(**with_for_update)
+        else:
+            stmt = stmt.with_for_update()
+    opts = {"populate_existing": True} if populate_existing else {}
+    result = session.execute(stmt, execution_options=opts)
+    return result.unique().scalars().one_or_none()
+
+
 # --------------------------------------------------------------------------
 # eager loading: planning
 
@@ -298,9 +336,10 @@ class _PlanOption:
     _is_loader_option = True
     propagate_to_loaders = False
 
-    def __init__(self, mapper: Any, node: LoadNode) -> None:
+    def __init__(self, mapper: Any, node: LoadNode, path: tuple[Any, ...] = ()) -> None:
         self.mapper = mapper
         self.node = node
+        self.path = path
 
 
 def _has_rel_keys(mapper: Any) -> bool:
@@ -328,7 +367,7 @@ class _Level:
         self.node = node
         self.path = path
         self.rels: list[tuple[RelationshipProperty, str, Optional[LoadNode]]] = []
-        for prop in _relationships_of(mapper):
+        for prop in relationships_of(mapper):
             child = node.children.get(prop.key) if node is not None else None
             strategy = None
             explicit = False
@@ -342,6 +381,14 @@ class _Level:
                 continue
             if not explicit and not _may_recurse(prop, path):
                 continue
+            if (
+                node is not None
+                and node.wildcard in _LAZY_WILDCARDS
+                and (child is None or child.wildcard is None)
+            ):
+                # raiseload("*") & co. reach the eagerly loaded objects too
+                child = _copy_node(child)
+                child.wildcard = node.wildcard
             self.rels.append((prop, strategy, child))
         self.keep_node = node is not None and bool(node.children or node.wildcard)
         self.joined: list[_Joined] = []
@@ -369,21 +416,29 @@ class _Level:
                     related = _collect_related(prop, objs)
                     spec.level.process(session, related, populate)
             elif strategy in ("selectin", "subquery"):
-                _selectin(session, prop, objs, child, populate, sub_path)
+                # subquery: one statement for all parents (as SQLAlchemy's
+                # single subquery-joined SELECT), up to bound-parameter limits
+                batch = _SUBQUERY_BATCH if strategy == "subquery" else _BATCH
+                _selectin(session, prop, objs, child, populate, sub_path, batch)
             elif strategy == "immediate":
                 for obj in objs:
                     getattr(obj, prop.key)
 
 
-def _relationships_of(mapper: Any) -> list[RelationshipProperty]:
-    cache = mapper.__dict__.get("_qs_rel_props")
-    if cache is not None and cache[0] == len(mapper._props):
-        return cache[1]  # type: ignore[no-any-return]
-    rels = [p for p in mapper._props.values() if isinstance(p, RelationshipProperty)]
-    for p in rels:
-        p._check_configured()
-    mapper.__dict__["_qs_rel_props"] = (len(mapper._props), rels)
-    return rels
+_LAZY_WILDCARDS = ("raise", "raise_on_sql", "noload", "select")
+
+
+def _copy_node(node: Optional[LoadNode]) -> LoadNode:
+    new = LoadNode()
+    if node is not None:
+        new.strategy = node.strategy
+        new.children = dict(node.children)
+        new.col_options = list(node.col_options)
+        new.wildcard = node.wildcard
+        new.alias = node.alias
+        new.innerjoin = node.innerjoin
+        new.depth = node.depth
+    return new
 
 
 def _may_recurse(prop: RelationshipProperty, path: tuple[Any, ...]) -> bool:
@@ -402,7 +457,7 @@ def _collect_related(prop: RelationshipProperty, objs: list[Any]) -> list[Any]:
         value = obj.__dict__.get(key)
         if value is None:
             continue
-        items = value if prop.uselist else (value,)
+        items = members(value) if prop.uselist else (value,)
         for item in items:
             if id(item) not in seen:
                 seen.add(id(item))
@@ -437,6 +492,7 @@ class EagerPlan:
     def __init__(self) -> None:
         self.levels: dict[int, _Level] = {}
         self.joined: list[_Joined] = []
+        self.requires_unique = False
 
     def result(
         self,
@@ -461,9 +517,9 @@ class EagerPlan:
                     populate_existing,
                 )
             inner = _joined_rows(self, inner, capture, populate_existing)
-            if any(s.collection for s in self.joined):
-                out._unique_filter_state = (set(), _require_unique)
-                out._qs_requires_unique = True
+        if self.requires_unique or any(s.collection for s in self.joined):
+            out._unique_filter_state = (set(), _require_unique)
+            out._qs_requires_unique = True
         levels = self.levels
 
         def gen() -> Iterator[Any]:
@@ -557,13 +613,10 @@ def _joined_rows(
                 acc[k] = entry
             if entry is skip or child is None:
                 continue
-            coll, ids = entry
+            coll, ids = entry  # type: ignore[misc]
             if id(child) not in ids:
                 ids.add(id(child))
-                if isinstance(coll, set):
-                    set.add(coll, child)
-                else:
-                    list.append(coll, child)
+                _raw_add(coll, child)
         yield objs
 
 
@@ -582,11 +635,13 @@ def prepare_eager(
     options = getattr(statement, "_with_options", None) or ()
     mappers = [e.mapper for e in entities]
     nodes: dict[int, LoadNode] = {}
+    paths: dict[int, tuple[Any, ...]] = {}
     plans = [o for o in options if isinstance(o, _PlanOption)]
     for opt in plans:
         for i, m in enumerate(mappers):
             if m is not None and (m is opt.mapper or m.isa(opt.mapper)):
-                nodes[i] = opt.node
+                nodes[i] = _copy_node(opt.node)  # merged into below: a copy
+                paths[i] = opt.path
                 break
     loads = [o for o in options if isinstance(o, Load)]
     if loads:
@@ -600,7 +655,7 @@ def prepare_eager(
     for i, ent in enumerate(entities):
         if ent.mapper is None:
             continue
-        level = _Level(ent.mapper, nodes.get(i), ())
+        level = _Level(ent.mapper, nodes.get(i), paths.get(i, ()))
         if not level.has_work:
             continue
         plan.levels[i] = level
@@ -618,7 +673,9 @@ def _merge_nodes(into: LoadNode, other: LoadNode) -> None:
         into.wildcard = other.wildcard
     for key, child in other.children.items():
         if key in into.children:
-            _merge_nodes(into.children[key], child)
+            # copy on write: nodes of options and plans are shared
+            mine = into.children[key] = _copy_node(into.children[key])
+            _merge_nodes(mine, child)
         else:
             into.children[key] = child
 
@@ -640,6 +697,12 @@ def _plan_joins(
             len(prop.parent.tables) > 1 and parent_alias is not None
         ):
             continue  # joined inheritance: loaded by selectin instead
+        if strategy == "joined" and prop.uselist and _limits_rows(statement):
+            # LIMIT/OFFSET would count joined child rows, not parents:
+            # SQLAlchemy wraps the statement in a subquery, we load the
+            # collection with a second SELECT (same objects, one more query)
+            plan.requires_unique = True  # still, as SQLAlchemy
+            continue
         if strategy == "contains_eager":
             alias = child.alias if child is not None else None
             target_from = _alias_from(alias) if alias is not None else None
@@ -665,6 +728,16 @@ def _plan_joins(
             cols = [alias.corresponding_column(c) for c in source_cols]
             statement = statement.add_columns(*cols)
             target_from = alias
+            if prop.order_by and prop.uselist:
+                # the collection's order_by follows the statement's own
+                from .relationships import _corresponding
+
+                statement = statement.order_by(
+                    *[
+                        _adapt_to(o, alias, _corresponding)
+                        for o in prop._order_by_clauses()
+                    ]
+                )
         sub_level = _Level(target, child, level.path + (prop,))
         spec = _Joined(
             prop,
@@ -682,62 +755,47 @@ def _plan_joins(
     return statement, width
 
 
+def _limits_rows(statement: Any) -> bool:
+    return (
+        getattr(statement, "_limit_clause", None) is not None
+        or getattr(statement, "_offset_clause", None) is not None
+        or getattr(statement, "_fetch_clause", None) is not None
+    )
+
+
+def _adapt_to(expr: Any, alias: Any, corresponding: Any) -> Any:
+    """``expr`` (an order_by of the target) with its columns read from ``alias``."""
+    from .relationships import _replace
+
+    table = getattr(alias, "element", None)
+
+    def fn(node: Any) -> Any:
+        if table is not None and getattr(node, "table", None) is table:
+            return corresponding(alias, node)
+        return None
+
+    return _replace(expr, fn)
+
+
 def _alias_from(alias: Any) -> Any:
-    # contains_eager(alias=...): a Core alias of the target table
+    """The Core FROM of ``contains_eager(alias=...)`` / ``.of_type(alias)``."""
+    from .relationships import _aliased_insp
+
+    insp = _aliased_insp(alias)
+    if insp is not None:
+        return insp.selectable
     return alias if getattr(alias, "_is_from_clause", False) else None
 
 
 def _join_onclause(prop: RelationshipProperty, parent_alias: Any, alias: Any) -> Any:
-    from .relationships import _replace
+    """ON clause(s) of a joined eager load to ``alias`` (secondary aliased too)."""
+    from .relationships import adapt_join
 
-    parent_tables = {id(t) for t in prop._parent_tables()}
-    target_tables = {id(t) for t in prop._target_tables()}
-    remote_ids = {id(rc) for _, rc in prop.local_remote_pairs}
-    self_ref = bool(parent_tables & target_tables)
     if prop.secondary is not None:
-        sec = prop.secondary
-        sec_alias = sec.alias()
-
-        def on_parent(node: Any) -> Any:
-            table = getattr(node, "table", None)
-            if table is sec:
-                return sec_alias.corresponding_column(node)
-            if (
-                parent_alias is not None
-                and table is not None
-                and id(table) in parent_tables
-            ):
-                return parent_alias.corresponding_column(node)
-            return None
-
-        def on_target(node: Any) -> Any:
-            table = getattr(node, "table", None)
-            if table is sec:
-                return sec_alias.corresponding_column(node)
-            if table is not None and id(table) in target_tables:
-                return alias.corresponding_column(node)
-            return None
-
-        return (
-            sec_alias,
-            _replace(prop.primaryjoin, on_parent),
-            _replace(prop.secondaryjoin, on_target),
-        )
-
-    def fn(node: Any) -> Any:
-        table = getattr(node, "table", None)
-        if table is None:
-            return None
-        is_target = id(table) in target_tables and (
-            not self_ref or id(node) in remote_ids
-        )
-        if is_target:
-            return alias.corresponding_column(node)
-        if parent_alias is not None and id(table) in parent_tables:
-            return parent_alias.corresponding_column(node)
-        return None
-
-    return _replace(prop.primaryjoin, fn)
+        sec_alias = prop.secondary.alias()
+        on1, on2 = adapt_join(prop, parent_alias, alias, sec_alias)
+        return sec_alias, on1, on2
+    return adapt_join(prop, parent_alias, alias)[0]
 
 
 # --------------------------------------------------------------------------
@@ -751,6 +809,7 @@ def _selectin(
     node: Optional[LoadNode],
     populate: bool,
     path: tuple[Any, ...],
+    batch: int = _BATCH,
 ) -> None:
     key = prop.key
     todo = []
@@ -769,36 +828,21 @@ def _selectin(
     if not todo:
         return
     if prop.direction is MANYTOONE and prop.secondary is None:
-        _selectin_m2o(session, prop, todo, node, path)
+        _selectin_m2o(session, prop, todo, node, path, batch)
         return
-    _selectin_collection(session, prop, todo, node, path)
+    _selectin_collection(session, prop, todo, node, path, batch)
 
 
 def _child_options(
     prop: RelationshipProperty, node: Optional[LoadNode], path: Any
 ) -> list[Any]:
     sub = LoadNode() if node is None else node
-    opts: list[Any] = [_PlanOption(prop.mapper, _with_path(sub, path))]
+    # the path travels with the plan so default eager strategies deeper down
+    # stop at cycles
+    opts: list[Any] = [_PlanOption(prop.mapper, sub, path)]
     if node is not None:
         opts.extend(node.col_options)
     return opts
-
-
-def _with_path(node: LoadNode, path: tuple[Any, ...]) -> LoadNode:
-    # the path travels with the node so default eager strategies deeper down
-    # stop at cycles; stored on a copy to keep user nodes untouched
-    new = LoadNode()
-    new.strategy = node.strategy
-    new.children = node.children
-    new.col_options = node.col_options
-    new.wildcard = node.wildcard
-    new.alias = node.alias
-    new.depth = node.depth
-    _paths[id(new)] = path
-    return new
-
-
-_paths: dict[int, tuple[Any, ...]] = {}
 
 
 def _execute_child(
@@ -822,6 +866,7 @@ def _selectin_m2o(
     states: list["InstanceState[Any]"],
     node: Optional[LoadNode],
     path: Any,
+    batch: int,
 ) -> None:
     key = prop.key
     target = prop.mapper
@@ -829,20 +874,13 @@ def _selectin_m2o(
     wanted: dict[tuple[Any, ...], list[Any]] = {}
     for st in states:
         d = st.dict
+        if not use_get(prop):
+            getattr(st(), key)  # not by primary key: a lazy load each
+            continue
         values = []
         for col in target.primary_key:
-            lc = (
-                next(lc for lc, rc in prop.local_remote_pairs if rc is col)
-                if use_get(prop)
-                else None
-            )
-            if lc is None:
-                values = None
-                break
+            lc = next(lc for lc, rc in prop.local_remote_pairs if rc is col)
             values.append(column_value(st, st.mapper, lc))
-        if values is None:
-            getattr(st(), key)
-            continue
         if any(v is None for v in values):
             d[key] = None
             continue
@@ -858,9 +896,9 @@ def _selectin_m2o(
     pk = list(target.primary_key)
     idents = list(wanted)
     by_ident: dict[tuple[Any, ...], Any] = {}
-    for start in range(0, len(idents), _BATCH):
-        batch = idents[start : start + _BATCH]
-        crit = _in(pk, batch)
+    for start in range(0, len(idents), batch):
+        chunk = idents[start : start + batch]
+        crit = _in(pk, chunk)
         stmt = select(prop._target_entity()).where(crit)
         for (obj,) in _execute_child(session, stmt, prop, node, path):
             ident = tuple(column_value(obj.__dict__[STATE_KEY], target, c) for c in pk)
@@ -883,6 +921,7 @@ def _selectin_collection(
     states: list["InstanceState[Any]"],
     node: Optional[LoadNode],
     path: Any,
+    batch: int,
 ) -> None:
     from .collections import resolve_impl
 
@@ -898,9 +937,9 @@ def _selectin_collection(
     found: dict[tuple[Any, ...], list[Any]] = {}
     extra = _extra_criteria(prop)
     order = prop._order_by_clauses()
-    for start in range(0, len(keys), _BATCH):
-        batch = keys[start : start + _BATCH]
-        stmt = select(*key_cols, prop._target_entity()).where(_in(key_cols, batch))
+    for start in range(0, len(keys), batch):
+        chunk = keys[start : start + batch]
+        stmt = select(*key_cols, prop._target_entity()).where(_in(key_cols, chunk))
         if prop.secondary is not None:
             stmt = stmt.where(prop.secondaryjoin)
         if extra is not None:

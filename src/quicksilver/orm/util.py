@@ -206,7 +206,10 @@ class AliasedClass:
         columns = getattr(prop, "columns", None)
         if columns:
             return _AliasedAttribute(insp, key, insp._aliased_column(columns[0]))
-        return getattr(insp.mapper.class_, key)
+        attr = getattr(insp.mapper.class_, key)
+        if getattr(prop, "_is_relationship", False):
+            return attr._for_alias(insp)  # joins / any() from the alias
+        return attr
 
     def __repr__(self) -> str:
         return "<AliasedClass at 0x%x; %s>" % (

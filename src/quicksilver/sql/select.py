@@ -408,9 +408,8 @@ class Select(SelectBase):
         via = onclause if onclause is not None else target
         hook = getattr(via, "_qs_join_steps", None)
         if hook is not None:  # an ORM relationship (A.bs) gives its ON clause(s)
-            steps = hook()
-            if onclause is not None:
-                steps[-1] = (target, steps[-1][1])
+            # join(target, A.bs): the hook adapts ON to an aliased target
+            steps = hook(target) if onclause is not None else hook()
             joined = self
             for step_target, step_on in steps:
                 joined = joined.join(step_target, step_on, isouter=isouter, full=full)

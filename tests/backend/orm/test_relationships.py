@@ -286,3 +286,23 @@ def test_ten_thousand_row_tree_one_commit(db_url: str) -> None:
     finally:
         m.Base.metadata.drop_all(eng)
         eng.dispose()
+
+
+def test_many_to_many_backref_into_unloaded_collection_writes_one_row(
+    setup: Any,
+) -> None:
+    lib, m, eng = setup
+    link = m.Base.metadata.tables["rel_tag_link"]
+    with lib.orm.Session(eng) as s:
+        s.add_all([m.Parent(id=1, name="p"), m.Tag(id=1, name="t")])
+        s.commit()
+        p, t = s.get(m.Parent, 1), s.get(m.Tag, 1)
+        t.parents.append(p)  # p.tags is not loaded: the backref is pending
+        s.commit()
+        p.name = "renamed"  # p flushes again: the row must not be re-inserted
+        s.commit()
+        assert _count(s, lib, link) == 1
+        assert [x.id for x in p.tags] == [1]
+        t.parents.remove(p)
+        s.commit()
+        assert _count(s, lib, link) == 0
