@@ -117,6 +117,8 @@ class Connection:
     _info: Optional[dict[str, Any]] = None
     _raw_accessed = False
     _guard_owner = 0
+    #: set on the dialect-initialization Connection: never fires events
+    _events_frozen = False
     #: the concurrent-use guard, made by the first execute (cheaper connect)
     _guard: Any = None
     #: set by an ORM Session that owns this Connection: names it in leak warnings
@@ -549,6 +551,10 @@ class Connection:
         (a quicksilver extension: SQLAlchemy 2.x raises ObjectNotExecutableError).
         """
         distilled = _distill_params(parameters)
+        if not self._has_events and self.engine._has_events:
+            # listeners added to the Engine after this Connection was made
+            # apply to it too (as in SQLAlchemy)
+            self._has_events = not self._events_frozen
         try:
             meth = statement._execute_on_connection
         except AttributeError:
@@ -786,6 +792,8 @@ class Connection:
     ) -> "CursorResult[Any]":
         """Run SQL in the driver's own paramstyle, with no compilation."""
         distilled = _distill_raw_params(parameters)
+        if not self._has_events and self.engine._has_events:
+            self._has_events = not self._events_frozen
         opts = self._execution_options
         if execution_options:
             opts = opts.union(execution_options)

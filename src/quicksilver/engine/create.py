@@ -243,6 +243,7 @@ def _install_connect_hooks(engine: Engine, dialect: Any) -> None:
             _has_events=False,
             _allow_autobegin=False,
         )
+        conn._events_frozen = True
         try:
             dialect.initialize(conn)
         finally:

@@ -31,7 +31,7 @@ from .base import (
 from .context import execute_orm
 from .events import SessionEvents
 from .identity import IdentitySet, WeakInstanceDict
-from .loading import get_by_ident, load_on_ident
+from .loading import get_by_ident, load_on_ident, load_scalar_attributes
 from .merge import merge_instance
 from .session_transaction import (
     ACTIVE,
@@ -730,6 +730,16 @@ class Session:
         # the Session is flushed, as SQLAlchemy does
         keys = list(attribute_names) if attribute_names else None
         self._expire_state(state, keys)  # cascades along refresh-expire
+        if keys and with_for_update is None:
+            # only the named attributes: SELECT just their columns, leaving the
+            # object's other (possibly changed) attributes alone
+            try:
+                load_scalar_attributes(state.mapper, state, None)
+            except orm_exc.ObjectDeletedError:
+                raise sa_exc.InvalidRequestError(
+                    f"Could not refresh instance '{orm_exc.instance_str(instance)}'"
+                ) from None
+            return
         found = load_on_ident(
             self,
             state.mapper,

@@ -155,3 +155,21 @@ def test_generative_copies_do_not_inherit_the_memo(engine: Any) -> None:
         assert conn.execute(narrowed).scalars().all() == [4, 5]
         assert conn.execute(narrowed.limit(1)).scalars().all() == [4]
         assert conn.execute(base).scalars().all() == [1, 2, 3, 4, 5]
+
+
+def test_engine_listener_added_while_a_connection_is_open(engine: Any) -> None:
+    """As in SQLAlchemy, a Connection made before the listener sees it."""
+    seen: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *a: Any) -> None:
+        seen.append(statement)
+
+    with engine.connect() as conn:
+        conn.execute(BY_ID, {"ident": 1}).one()
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            conn.execute(BY_ID, {"ident": 2}).one()
+            conn.exec_driver_sql("SELECT 1").scalar()
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+    assert len(seen) == 2 and "qs_memo_items" in seen[0] and seen[1] == "SELECT 1"

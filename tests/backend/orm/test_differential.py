@@ -629,3 +629,35 @@ def test_bulk_update_by_primary_key_same_as_sqlalchemy(tmp_path):
         expected = scenario_bulk_update_by_primary_key(_lib("sqlalchemy", tmp_path))
     got = scenario_bulk_update_by_primary_key(_lib("quicksilver", tmp_path))
     assert [str(x) for x in got] == [str(x) for x in expected]
+
+
+def scenario_refresh_named_attributes(lib):
+    """refresh(obj, [names]) reloads only those columns; other pending changes
+    are flushed by the load's autoflush, not overwritten."""
+    User, out = lib.User, []
+    root = importlib.import_module(lib.name)
+    s = lib.orm.Session(lib.engine)
+    s.add(User(id=1, name="a", age=1, nick="n"))
+    s.commit()
+    u = s.get(User, 1)
+    with lib.engine.begin() as conn:
+        conn.execute(root.text("UPDATE d_users SET name='db', age=7, nick='dbn'"))
+    u.age = 5
+    u.nick = "mine"
+    s.refresh(u, ["name", "nick"])
+    out.append((u.name, u.age, u.nick, lib.inspect(u).modified))
+    s.commit()
+    out.append(tuple(s.execute(lib.select(User.name, User.age, User.nick)).one()))
+    with lib.engine.begin() as conn:
+        conn.execute(root.text("DELETE FROM d_users"))
+    try:
+        s.refresh(u, ["name"])
+    except lib.exc.InvalidRequestError as err:
+        out.append(type(err).__name__)
+    s.close()
+    return out
+
+
+def test_refresh_named_attributes_same_as_sqlalchemy(tmp_path):
+    expected = scenario_refresh_named_attributes(_lib("sqlalchemy", tmp_path))
+    assert scenario_refresh_named_attributes(_lib("quicksilver", tmp_path)) == expected
