@@ -96,6 +96,13 @@ WORKLOADS: dict[str, Workload] = {
             ".where(t.c.id == x)).first()",
             seed_customers=True,
         ),
+        Workload(
+            "core_select_pk_prebuilt",
+            10_000,
+            "one connection, one select(t.c.id, t.c.name, t.c.score).where(t.c.id =="
+            " bindparam('ident')) executed N x with {'ident': x}, .first()",
+            seed_customers=True,
+        ),
     )
 }
 

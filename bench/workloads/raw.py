@@ -99,6 +99,9 @@ class RawDriver:
         conn.commit()
         return out
 
+    def core_select_pk_prebuilt(self, n: int) -> list[Any]:
+        return self.core_select_pk(n)
+
     def bulk_update(self, n: int) -> int:
         conn = self.conn
         rows = conn.execute(f"SELECT {_COLS} FROM customer").fetchall()

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from .. import exc, log
 from ..util import LRUCache, immutabledict
+from .cursor import CursorResult
+from .default import DefaultExecutionContext
 from .events import ConnectionEvents
 
 if TYPE_CHECKING:
     from ..pool import Pool
-    from .cursor import CursorResult
-    from .default import DefaultDialect, DefaultExecutionContext
+    from .default import DefaultDialect
     from .url import URL
 
 _EMPTY_OPTIONS: immutabledict[str, Any] = immutabledict()
@@ -705,7 +706,13 @@ class Connection:
         context.compiled_parameters = [values]
         context.statement = compiled.string
         context.parameters = [parameters]
-        context.cursor = cursor = context.create_cursor()
+        ctx_cls = dialect.execution_ctx_cls
+        raw = fairy.dbapi_connection
+        if raw is not None and ctx_cls.create_cursor is _default_create_cursor:
+            cursor = raw.cursor()
+        else:
+            cursor = context.create_cursor()
+        context.cursor = cursor
         # the concurrent-use guard of _execute_context, inlined
         guard = self._guard
         if guard is None:
@@ -726,8 +733,10 @@ class Connection:
                 )
                 raise  # pragma: no cover
             try:
-                context.post_exec()
-                return context._setup_result_proxy()
+                if ctx_cls.post_exec is not _default_post_exec:
+                    context.post_exec()
+                # a SELECT (see _memo_plan): no INSERT bookkeeping to do
+                return CursorResult(context, cursor.description)
             except BaseException as err:
                 self._handle_dbapi_exception(
                     err, context.statement, [parameters], cursor, context
@@ -1070,6 +1079,8 @@ _allocate_lock = threading.Lock
 
 
 _UNSET: Any = object()
+_default_create_cursor = DefaultExecutionContext.create_cursor
+_default_post_exec = DefaultExecutionContext.post_exec
 
 
 def _memo_plan(elem: Any, dialect: Any, compiled: Any, for_executemany: bool) -> Any:

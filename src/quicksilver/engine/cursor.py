@@ -221,6 +221,28 @@ class CursorResult(Result[Any]):
             pass
         return metadata
 
+    def first(self) -> Any:
+        """The first row or ``None``; closes the result.
+
+        The plain case (no unique(), no row logging, rows still to read) in
+        one step: ``first()`` after ``execute()`` is the commonest Core call.
+        """
+        if (
+            self._unique_filter_state is not None
+            or self._soft_closed
+            or self._hard_closed
+            or self._no_rows
+            or self._row_logging_fn is not None
+            or self._view_kind != "row"
+            or self._source_supports_scalars
+        ):
+            return super().first()
+        try:
+            raw = self.cursor.fetchone()
+        finally:
+            self._soft_close(hard=True)
+        return None if raw is None else self._metadata._row_maker(raw)
+
     # -- the fetch protocol -------------------------------------------------
 
     def _fetchiter_impl(self) -> Iterator[Any]:
