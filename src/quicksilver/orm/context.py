@@ -190,7 +190,8 @@ def _orm_enabled_columns(statement: Any) -> Optional["Mapper[Any]"]:
 #: entity SELECTs: no options, no rewrite, no relationship loading to plan.
 #: Analysing ``select(User)`` again for every new statement object was the
 #: largest ORM cost of short queries.
-_plain_plans: dict[tuple[int, ...], tuple[tuple[Any, ...], list[_Entity], Any]] = {}
+_Plan = tuple[tuple[Any, ...], list[_Entity], Any, Any]
+_plain_plans: dict[tuple[int, ...], _Plan] = {}
 
 
 def _plain_plan(statement: Any) -> Any:
@@ -227,7 +228,10 @@ def _plain_plan(statement: Any) -> Any:
         return None
     if len(_plain_plans) > 2000:
         _plain_plans.clear()
-    plan = _plain_plans[key] = (tuple(raw), entities, mapper)
+    from .loading import _orm_metadata
+
+    metadata = _orm_metadata([ent.key for ent in entities], entities)
+    plan = _plain_plans[key] = (tuple(raw), entities, mapper, metadata)
     return plan
 
 
@@ -263,7 +267,7 @@ def execute_orm(
             result = conn.execute(statement)
         else:
             result = conn.execute(statement, params)
-        return _orm_result(session, result, entities, False)
+        return _orm_result(session, result, entities, False, plan[3])
     return _execute_orm_full(
         session, statement, params, execution_options, bind_arguments
     )

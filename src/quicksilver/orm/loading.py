@@ -378,6 +378,7 @@ def orm_result(
     result: Any,
     entities: list["_Entity"],
     populate_existing: bool,
+    metadata: Any = None,
 ) -> Any:
     """Wrap a CursorResult so each row yields objects for the ORM entities."""
 
@@ -393,7 +394,6 @@ def orm_result(
         else:
             pos = ent.start
             makers.append(operator.itemgetter(pos))
-    keys = [ent.key for ent in entities]
     if len(makers) == 1:
         only = makers[0]
 
@@ -427,7 +427,8 @@ def orm_result(
                     gc.enable()
             yield built
 
-    metadata = _orm_metadata(keys, entities)
+    if metadata is None:
+        metadata = _orm_metadata([ent.key for ent in entities], entities)
     # raw: closing the ORM result closes the cursor (a server-side one too)
     out: Any = ChunkedIteratorResult(metadata, chunks, raw=result)
     out._qs_source = result  # type: ignore[attr-defined]
