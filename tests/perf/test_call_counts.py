@@ -36,17 +36,19 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "orm_get_identity_mapped": (6, 17),
     # measured 2 / 3 for one get plus one set (SA: 6 / 7)
     "orm_attribute_get_set": (4, 7),
-    # measured 339 / 734: new Session, select, 100 objects, close (SA: 999 / 1266)
+    # measured 318 / 706: new Session, select, 100 objects, close (SA: 999 / 1266)
     # (was 626 / 1364 before loaders were reused per identity map)
-    "orm_load_100_rows": (510, 1100),
-    # measured 132 / 215: new select(Item).where(...) each time, scalars().one()
+    "orm_load_100_rows": (480, 1060),
+    # measured 126 / 211: new select(Item).where(...) each time, scalars().one()
     # (SA: 174 / 258)
-    "orm_short_select": (200, 325),
-    # measured 118 / 215: new Session, get() from the database, close (SA: 260 / 356)
-    "orm_get_new_session": (180, 325),
+    "orm_short_select": (190, 320),
+    # measured 101 / 192: new Session, get() from the database, close (SA: 260 / 356)
+    "orm_get_new_session": (150, 290),
     # measured 3050 / 5784: new Session, add_all of 100 new objects, commit
     # (SA: 9656 / 14579; was 5045 / 8376 before per-row genexprs went)
     "orm_insert_100": (4600, 8700),
+    # measured 188 / 368: new Session, add one object, commit, close (SA: 402 / 547)
+    "orm_single_insert_session": (280, 550),
     # measured 1170 / 3319: 100 attribute changes and one flush (SA: 4464 / 6521)
     "orm_flush_update_100": (1750, 5000),
 }
@@ -217,6 +219,17 @@ class Ops:
         def op() -> Any:
             with Session(engine) as session:
                 session.add_all([Item(a="x", b=i, c=-i) for i in range(100)])
+                session.commit()
+
+        return op
+
+    def orm_single_insert_session(self) -> Callable[[], Any]:
+        engine, Item = self._mapped()
+        Session = self.orm.Session
+
+        def op() -> Any:
+            with Session(engine) as session:
+                session.add(Item(a="x", b=1, c=-1))
                 session.commit()
 
         return op

@@ -79,9 +79,23 @@ class Dispatch:
             if parent._children is None:
                 parent._children = weakref.WeakSet()
             parent._children.add(self)
-        self._events._live.add(self)
-        # Lists are built on first access (``__getattr__``): a Session or
-        # Connection made per unit of work reads only a few of its events.
+        events = self._events
+        # a plain set of weak references whose callback is the set's own
+        # discard: registering costs no Python-level call (a WeakSet's does)
+        live = events._live
+        live.add(weakref.ref(self, live.discard))
+        if parent is None and owner is not None:
+            # Every list at once from the class-level template (the shared
+            # lists __getattr__ would build one by one): a new Session reads
+            # about a dozen of its events during one unit of work.
+            template = events._template_memo.get(type(owner))
+            if template is None:
+                template = events._template_memo[type(owner)] = {
+                    name: getattr(self, name) for name in self._event_names
+                }
+            else:
+                self.__dict__.update(template)
+        # Otherwise lists are built on first access (``__getattr__``).
 
     @property
     def owner(self) -> Any:
@@ -202,7 +216,9 @@ class Events(Generic[_T]):
     _class_memo: ClassVar[dict[tuple[type, str], list[_Listener]]]
     #: the same as shared EventLists, for dispatchers with no listeners of their own
     _calls_memo: ClassVar[dict[tuple[type, str], EventList]]
-    _live: ClassVar["weakref.WeakSet[Dispatch]"]
+    #: owner class -> every event's shared list
+    _template_memo: ClassVar[dict[type, dict[str, EventList]]]
+    _live: ClassVar["set[weakref.ref[Dispatch]]"]
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -220,7 +236,8 @@ class Events(Generic[_T]):
         cls._class_level = {}
         cls._class_memo = {}
         cls._calls_memo = {}
-        cls._live = weakref.WeakSet()
+        cls._template_memo = {}
+        cls._live = set()
         cls._dispatch_class = type(
             f"{cls.__name__}Dispatch",
             (Dispatch,),
@@ -276,11 +293,12 @@ class Events(Generic[_T]):
             bucket = cls._class_level.setdefault((target, identifier), [])
             cls._class_memo.clear()
             cls._calls_memo.clear()
+            cls._template_memo.clear()
             if insert:
                 bucket.insert(0, listener)
             else:
                 bucket.append(listener)
-            for dispatch in list(cls._live):
+            for dispatch in _alive(cls._live):
                 owner = dispatch.owner
                 if dispatch._parent is None and isinstance(owner, target):
                     dispatch._rebuild(identifier)
@@ -317,7 +335,8 @@ class Events(Generic[_T]):
             cls._class_level[(target, identifier)] = kept
             cls._class_memo.clear()
             cls._calls_memo.clear()
-            for dispatch in list(cls._live):
+            cls._template_memo.clear()
+            for dispatch in _alive(cls._live):
                 if dispatch._parent is None and isinstance(dispatch.owner, target):
                     dispatch._rebuild(identifier)
             return True
@@ -338,9 +357,15 @@ class Events(Generic[_T]):
         cls._class_level.clear()
         cls._class_memo.clear()
         cls._calls_memo.clear()
-        for dispatch in list(cls._live):
+        cls._template_memo.clear()
+        for dispatch in _alive(cls._live):
             if dispatch._parent is None:
                 dispatch._rebuild_all()
+
+
+def _alive(refs: "set[weakref.ref[Dispatch]]") -> list[Dispatch]:
+    """The live dispatchers of a registry (a snapshot: listeners may add more)."""
+    return [d for d in (r() for r in list(refs)) if d is not None]
 
 
 def _is_dispatch_descriptor(target: type, events: type[Events[Any]]) -> bool:
