@@ -66,6 +66,15 @@ class ArgumentError(SQLAlchemyError):
     """Bad input or configuration given to a function or constructor."""
 
 
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of the wrong type (quicksilver's own).
+
+    Also a ``TypeError``: where SQLAlchemy lets such a value through until
+    Python itself fails on it with a ``TypeError``, quicksilver says at once
+    which argument is wrong, and code catching ``TypeError`` still works.
+    """
+
+
 class DuplicateColumnError(ArgumentError):
     """A column was added to a table that already has one of that name."""
 

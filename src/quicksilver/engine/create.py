@@ -79,7 +79,7 @@ def _check_number(
         return
     types: tuple[type, ...] = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, types):
-        raise exc.ArgumentError(
+        raise exc.ArgumentTypeError(
             f"{name} must be {'an integer' if integer else 'a number'}, "
             f"got {value!r} ({type(value).__name__})"
         )
@@ -112,18 +112,18 @@ def _validate(kwargs: dict[str, Any]) -> None:
             "query_cache_size", kwargs["query_cache_size"], minimum=0, integer=True
         )
     if "connect_args" in kwargs and not isinstance(kwargs["connect_args"], dict):
-        raise exc.ArgumentError(
+        raise exc.ArgumentTypeError(
             f"connect_args must be a dict, got {type(kwargs['connect_args']).__name__}"
         )
     if "execution_options" in kwargs and not isinstance(
         kwargs["execution_options"], dict
     ):
-        raise exc.ArgumentError(
+        raise exc.ArgumentTypeError(
             "execution_options must be a dict, got "
             f"{type(kwargs['execution_options']).__name__}"
         )
     if "creator" in kwargs and not callable(kwargs["creator"]):
-        raise exc.ArgumentError(
+        raise exc.ArgumentTypeError(
             "creator must be a callable returning a DBAPI connection"
         )
     if "poolclass" in kwargs and not (

@@ -190,3 +190,17 @@ def test_sqlite_uri_form(tmp_path: Any) -> None:
     assert kw["uri"] is True and args[0].startswith("file:") and "mode=ro" in args[0]
     with eng.connect() as conn:
         assert conn.exec_driver_sql("select 1").scalar() == 1
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [{"pool_size": "5"}, {"pool_timeout": "abc"}, {"connect_args": "x"}, {"creator": 5}],
+)
+def test_ill_typed_arguments_are_also_type_errors(
+    kw: dict[str, Any], tmp_path: Any
+) -> None:
+    """SQLAlchemy fails on these with a TypeError (later); code catching
+    TypeError keeps working, and the message names the argument."""
+    with pytest.raises(TypeError, match=next(iter(kw))) as info:
+        create_engine(f"sqlite:///{tmp_path}/x.db", **kw)
+    assert isinstance(info.value, exc.ArgumentTypeError)
