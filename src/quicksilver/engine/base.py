@@ -746,6 +746,35 @@ class Connection:
             self._guard_owner = 0
             guard.release()
 
+    def _execute_expanded(
+        self, compiled: Any, statement: str, parameters: Any, label: str
+    ) -> "CursorResult[Any]":
+        """Run ``statement``, SQL text derived from ``compiled`` (a multi-row
+        VALUES list made by repeating its one-row VALUES), with driver-ready
+        ``parameters``.  Cursor events, logging and error wrapping are those
+        of any execution; the result reads its rows with ``compiled``'s
+        result metadata (the RETURNING columns are the same)."""
+        fairy = self._dbapi_connection
+        if fairy is None:
+            fairy = self._fairy()
+        dialect = self.dialect
+        ctx_cls = dialect.execution_ctx_cls
+        context = ctx_cls.__new__(ctx_cls)
+        context.dialect = dialect
+        context.root_connection = self
+        context._dbapi_connection = fairy
+        context.execution_options = self._execution_options
+        context.compiled = compiled
+        context.invoked_statement = compiled.statement
+        context.extracted_parameters = None
+        context.cache_hit = label
+        context._no_params = False
+        context.compiled_parameters = [{}]
+        context.statement = statement
+        context.parameters = [parameters]
+        context.cursor = context.create_cursor()
+        return self._execute_context(context)
+
     def _fire_before_execute(
         self, elem: Any, distilled_params: Any, opts: Any
     ) -> tuple[Any, Any, Any]:

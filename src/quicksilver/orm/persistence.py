@@ -334,6 +334,11 @@ def _insert_returning(
     pk_cols = list(table.primary_key)
     keys = tuple(rows[0][1])
     value_cols = [table.c[k] for k in keys]
+    expanded = _expanded_insert(conn, table, keys, pk_cols, value_cols, plan)
+    if expanded is not None and _insert_expanded(
+        uow, conn, table, rows, plan, pk_cols, value_cols, expanded
+    ):
+        return
     ncols = max(1, len(value_cols))
     limit = max(1, min(1024, _MAX_BINDS // ncols))
     chunk = 1 << (limit.bit_length() - 1)  # a power of two
@@ -381,6 +386,187 @@ def _insert_returning(
                     d[key] = row[sd_start + i]
                     row_params[col.key] = d[key]
             _after_insert_row(uow, table, state, row_params, None)
+
+
+class _Expanded:
+    """A one-row ``INSERT .. VALUES (..) RETURNING ..`` split around its VALUES
+    tuple, to repeat that tuple for many rows (SQLAlchemy's "insertmanyvalues").
+
+    Compiling one row and repeating its text is far cheaper than compiling a
+    statement with thousands of binds; the values go to the driver as one flat
+    tuple, run through the one-row statement's bind processors.
+    """
+
+    __slots__ = ("compiled", "prefix", "values", "suffix", "binds", "texts", "sd_cols")
+
+    def __init__(
+        self,
+        compiled: Any,
+        prefix: str,
+        values: str,
+        suffix: str,
+        binds: tuple[Any, ...],
+        sd_cols: list[Any],
+    ) -> None:
+        self.compiled = compiled
+        self.prefix = prefix
+        self.values = values
+        self.suffix = suffix
+        self.binds = binds
+        self.texts: dict[int, str] = {}
+        self.sd_cols = sd_cols
+
+    def text(self, n: int) -> str:
+        found = self.texts.get(n)
+        if found is None:
+            found = self.texts[n] = (
+                self.prefix + ", ".join([self.values] * n) + self.suffix
+            )
+        return found
+
+
+_NOT_EXPANDABLE: Any = object()
+
+
+def _expanded_insert(
+    conn: Any,
+    table: Any,
+    keys: tuple[str, ...],
+    pk_cols: list[Any],
+    value_cols: list[Any],
+    plan: "_TablePlan",
+) -> Optional[_Expanded]:
+    """The :class:`_Expanded` form of this INSERT for ``conn``'s dialect, or
+    None when its paramstyle cannot simply repeat a VALUES tuple (named or
+    numbered placeholders) -- the multi-row statement is compiled instead."""
+    dialect = getattr(conn, "dialect", None)
+    if dialect is None or getattr(dialect, "paramstyle", None) not in (
+        "qmark",
+        "format",
+    ):
+        return None
+    if getattr(conn, "_execute_expanded", None) is None:
+        return None
+    cache = dialect.__dict__.get("_qs_expanded_inserts")
+    if cache is None:
+        cache = dialect._qs_expanded_inserts = {}
+    ckey = (table, keys)
+    found = cache.get(ckey)
+    if found is None:
+        found = cache[ckey] = (
+            _build_expanded(dialect, table, keys, pk_cols, value_cols, plan)
+            or _NOT_EXPANDABLE
+        )
+    return None if found is _NOT_EXPANDABLE else found  # type: ignore[no-any-return]
+
+
+def _build_expanded(
+    dialect: Any,
+    table: Any,
+    keys: tuple[str, ...],
+    pk_cols: list[Any],
+    value_cols: list[Any],
+    plan: "_TablePlan",
+) -> Optional[_Expanded]:
+    sd_cols = [
+        c
+        for c in plan.cols
+        if getattr(c, "server_default", None) is not None
+        and c.key not in keys
+        and c not in pk_cols
+    ]
+    stmt = sql("insert")(table).returning(*pk_cols, *value_cols, *sd_cols)
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+    if compiled.prefetch or getattr(compiled, "has_expanding", False):
+        return None
+    text = compiled.string
+    marker = " VALUES ("
+    at = text.find(marker)
+    if at < 0 or text.find(marker, at + 1) >= 0:
+        return None
+    start = at + len(marker) - 1
+    depth = 0
+    end = -1
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    positions = compiled.positiontup or ()
+    if end < 0 or set(positions) != set(keys) or len(positions) != len(keys):
+        return None
+    processors = compiled.bind_processors or {}
+    binds = tuple((name, processors.get(name)) for name in positions)
+    return _Expanded(
+        compiled, text[:start], text[start : end + 1], text[end + 1 :], binds, sd_cols
+    )
+
+
+def _insert_expanded(
+    uow: "UOWTransaction",
+    conn: Any,
+    table: Any,
+    rows: list[tuple[Any, dict[str, Any]]],
+    plan: "_TablePlan",
+    pk_cols: list[Any],
+    value_cols: list[Any],
+    expanded: _Expanded,
+) -> bool:
+    """Insert ``rows`` with repeated-VALUES statements; False (nothing sent)
+    if a value fails its bind check, so the general path reports it."""
+    binds = expanded.binds
+    per_row = max(1, len(binds))
+    limit = max(1, min(1000, _MAX_BINDS // per_row))
+    chunks = []
+    try:
+        for start in range(0, len(rows), limit):
+            part = rows[start : start + limit]
+            flat: list[Any] = []
+            append = flat.append
+            for _, params in part:
+                for name, proc in binds:
+                    value = params[name]
+                    if proc is not None and value is not None:
+                        value = proc(value)
+                    append(value)
+            chunks.append((part, tuple(flat)))
+    except Exception:
+        return False
+    sd_cols = expanded.sd_cols
+    pk_targets = [(plan.key_for_col.get(col), col.key) for col in pk_cols]
+    sd_targets = [(plan.key_for_col.get(col), col.key) for col in sd_cols]
+    total = len(chunks)
+    for number, (part, flat_values) in enumerate(chunks, 1):
+        returned = conn._execute_expanded(
+            expanded.compiled,
+            expanded.text(len(part)),
+            flat_values,
+            f"insertmanyvalues {number}/{total}",
+        ).all()
+        if len(returned) != len(part):
+            raise orm_exc.FlushError(
+                "INSERT .. RETURNING into %s returned %d rows for %d objects"
+                % (table, len(returned), len(part))
+            )
+        order = _match_returned(part, returned, len(pk_cols), value_cols)
+        sd_start = len(pk_cols) + len(value_cols)
+        for (state, row_params), row in zip(part, order, strict=False):
+            obj = state()
+            d = obj.__dict__ if obj is not None else {}
+            for (key, col_key), value in zip(pk_targets, row, strict=False):
+                if key is not None and d.get(key) is None:
+                    d[key] = value
+                    row_params[col_key] = value
+            for i, (key, col_key) in enumerate(sd_targets):
+                if key is not None and d.get(key) is None:
+                    d[key] = row[sd_start + i]
+                    row_params[col_key] = d[key]
+            _after_insert_row(uow, table, state, row_params, None)
+    return True
 
 
 def _multi_insert(
