@@ -44,11 +44,11 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "orm_short_select": (190, 320),
     # measured 101 / 192: new Session, get() from the database, close (SA: 260 / 356)
     "orm_get_new_session": (150, 290),
-    # measured 3050 / 5784: new Session, add_all of 100 new objects, commit
+    # measured 2754 / 5293: new Session, add_all of 100 new objects, commit
     # (SA: 9656 / 14579; was 5045 / 8376 before per-row genexprs went)
-    "orm_insert_100": (4600, 8700),
-    # measured 188 / 368: new Session, add one object, commit, close (SA: 402 / 547)
-    "orm_single_insert_session": (280, 550),
+    "orm_insert_100": (4100, 8000),
+    # measured 177 / 339: new Session, add one object, commit, close (SA: 402 / 547)
+    "orm_single_insert_session": (265, 510),
     # measured 1170 / 3319: 100 attribute changes and one flush (SA: 4464 / 6521)
     "orm_flush_update_100": (1750, 5000),
 }

@@ -88,6 +88,10 @@ class ReadOnlyProperties:
         return "ReadOnlyProperties({})".format(", ".join(self._data))
 
 
+#: "no scalar default" in _TablePlan.insert_spec (None is a valid default)
+_NO_DEFAULT: Any = object()
+
+
 class _TablePlan:
     """What flush needs for one table of a mapper: columns and their attributes."""
 
@@ -106,6 +110,7 @@ class _TablePlan:
         "has_onupdate",
         "expire_after_update",
         "insert_fill",
+        "insert_spec",
     )
 
     def __init__(self, mapper: "Mapper[Any]", table: Any) -> None:
@@ -157,6 +162,20 @@ class _TablePlan:
         self.has_onupdate = any(
             getattr(c, "onupdate", None) is not None for c in self.cols
         )
+        # for INSERT params: (column key, attribute, scalar default or
+        # _NO_DEFAULT, default is a Python callable)
+        spec = []
+        for col, key in zip(self.cols, self.col_keys, strict=False):
+            default = getattr(col, "default", None)
+            scalar = (
+                default.arg
+                if default is not None and getattr(default, "is_scalar", False)
+                else _NO_DEFAULT
+            )
+            spec.append(
+                (col.key, key, scalar, bool(getattr(default, "is_callable", False)))
+            )
+        self.insert_spec = spec
         # for INSERT: (column key, attribute, has a default to expire for)
         self.insert_fill = [
             (

@@ -21,6 +21,7 @@ from ..util import warn
 from . import exc as orm_exc
 from ._sql import sql
 from .base import NO_VALUE
+from .mapper import _NO_DEFAULT
 from .unitofwork import sort_tables
 
 if TYPE_CHECKING:
@@ -266,18 +267,15 @@ def _emit_inserts(
         d = obj.__dict__ if obj is not None else {}
         params: dict[str, Any] = {}
         pending_callables = []
-        for col, key in zip(plan.cols, plan.col_keys, strict=False):
+        for col_key, key, scalar, is_callable in plan.insert_spec:
             value = d.get(key)
             if value is None:
-                value = _scalar_default(col)
-                if value is NO_VALUE:
-                    if callable_defaults and getattr(
-                        getattr(col, "default", None), "is_callable", False
-                    ):
-                        pending_callables.append((col, key))
+                if scalar is _NO_DEFAULT:
+                    if is_callable and callable_defaults:
+                        pending_callables.append((table.c[col_key], key))
                     continue
-                d[key] = value
-            params[col.key] = value
+                value = d[key] = scalar
+            params[col_key] = value
         if pending_callables:
             # Python callables run here, after the row's own values, with a
             # context offering get_current_parameters() as the engine's does;
@@ -297,7 +295,8 @@ def _emit_inserts(
                 if k not in plan.pk_keys
             )
         ):
-            run_batch()
+            if batch:
+                run_batch()
             batch_keys = None
             if keys != fetch_keys:
                 run_fetch()
