@@ -44,9 +44,9 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "orm_short_select": (190, 320),
     # measured 101 / 192: new Session, get() from the database, close (SA: 260 / 356)
     "orm_get_new_session": (150, 290),
-    # measured 2754 / 5293: new Session, add_all of 100 new objects, commit
+    # measured 2154 / 4693: new Session, add_all of 100 new objects, commit
     # (SA: 9656 / 14579; was 5045 / 8376 before per-row genexprs went)
-    "orm_insert_100": (4100, 8000),
+    "orm_insert_100": (3250, 7000),
     # measured 177 / 339: new Session, add one object, commit, close (SA: 402 / 547)
     "orm_single_insert_session": (265, 510),
     # measured 1170 / 3319: 100 attribute changes and one flush (SA: 4464 / 6521)

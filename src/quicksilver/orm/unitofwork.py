@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 from .. import exc as sa_exc
 from ..util import warn
 from . import exc as orm_exc
+from .attributes import _EMPTY_CS
 from .base import _configure_pending, _mappers_pending, object_state
 
 if TYPE_CHECKING:
@@ -217,6 +218,10 @@ def _identity_conflict(message: str) -> IdentityConflictError:
 def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
     """Bring states up to date with what the flush wrote."""
     idmap = session.identity_map
+    idmap_dict, idmap_wr = idmap._dict, idmap._wr
+    session_new, sid = session._new, session.hash_key
+    pending_to_persistent = session.dispatch.pending_to_persistent
+    trans_new = trans._new
     for state in uow.inserts:
         obj = state()
         if obj is None:
@@ -236,10 +241,22 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
                 "this flush() is not occurring at an inappropriate time, such as "
                 "within a load() event."
             )
-        state.key = mapper.identity_key_from_primary_key(pk)
-        state._commit_all()
-        session._register_persistent(state, obj)
-        trans._note_new(state)
+        state.key = key = (mapper._identity_class, pk, None)
+        # inlined _commit_all / _register_persistent / identity_map.replace for
+        # the common case (a new key, no events): once per new object
+        state.committed_state = _EMPTY_CS
+        state.modified = False
+        state._strong_obj = None
+        if state.expired_attributes:
+            state._commit_all()
+        if idmap_dict.get(key) is None and not pending_to_persistent:
+            session_new.pop(state, None)
+            idmap_dict[key] = state
+            state._instance_dict = idmap_wr
+            state.session_id = sid
+        else:
+            session._register_persistent(state, obj)
+        trans_new[state] = True
     for state in uow.updates:
         if state in session._deleted:
             continue
