@@ -18,9 +18,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(PY) examples/demo.py
 
-## Set up, then run the whole suite on SQLite and a throwaway PostgreSQL.
+## Set up, then run the whole suite on SQLite and a throwaway PostgreSQL,
+## call-count guards (tests/perf) included.
 test: $(STAMP)
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	QUICKSILVER_PERF=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 ## The suite on SQLite only (no PostgreSQL).
 test-sqlite: $(STAMP)

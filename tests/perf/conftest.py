@@ -1,9 +1,9 @@
-"""tests/perf: call-count guards, outside the default run.
+"""tests/perf: call-count guards.
 
 A bare ``pytest`` leaves this directory alone; it runs when named on the
-command line (``pytest tests/perf``) or with ``QUICKSILVER_PERF=1`` set.  The
-guards count function calls, never time, so they are deterministic and safe
-for CI to run explicitly.
+command line (``pytest tests/perf``) or with ``QUICKSILVER_PERF=1`` set, which
+``make test`` (and so CI) does.  The guards count function calls, never time,
+so they are deterministic.
 """
 
 from __future__ import annotations
