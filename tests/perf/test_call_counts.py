@@ -29,7 +29,7 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "pool_checkout_checkin": (12, 26),
     # measured 80 / 128, building the statement, cache hit, first() (SA: 112 / 176)
     "core_execute_cached_select": (120, 195),
-    # measured 14 / 29: one statement object executed again (the memo path),
+    # measured 15 / 30: one statement object executed again (the memo path),
     # first() (SA: 36 / 56; 31 / 51 before the memo path)
     "core_execute_prebuilt_select": (21, 44),
     # measured 3 / 10 (SA: 18 / 30)

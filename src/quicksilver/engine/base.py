@@ -693,20 +693,11 @@ class Connection:
         if fairy is None:
             fairy = self._fairy()
         dialect = self.dialect
-        context = dialect.execution_ctx_cls.__new__(dialect.execution_ctx_cls)
-        context.dialect = dialect
-        context.root_connection = self
-        context._dbapi_connection = fairy
-        context.execution_options = self._execution_options
-        context.compiled = compiled
-        context.invoked_statement = elem
-        context.extracted_parameters = extracted
-        context.cache_hit = "cached"
-        context._no_params = False
-        context.compiled_parameters = [values]
-        context.statement = compiled.string
-        context.parameters = [parameters]
         ctx_cls = dialect.execution_ctx_cls
+        context = self._bare_context(
+            fairy, compiled, elem, extracted, "cached", values, compiled.string,
+            parameters,
+        )
         raw = fairy.dbapi_connection
         if raw is not None and ctx_cls.create_cursor is _default_create_cursor:
             cursor = raw.cursor()
@@ -757,6 +748,25 @@ class Connection:
         fairy = self._dbapi_connection
         if fairy is None:
             fairy = self._fairy()
+        context = self._bare_context(
+            fairy, compiled, compiled.statement, None, label, {}, statement, parameters
+        )
+        context.cursor = context.create_cursor()
+        return self._execute_context(context)
+
+    def _bare_context(
+        self,
+        fairy: Any,
+        compiled: Any,
+        invoked: Any,
+        extracted: Any,
+        cache_hit: str,
+        compiled_params: dict[str, Any],
+        statement: str,
+        parameters: Any,
+    ) -> "DefaultExecutionContext":
+        """An execution context for one parameter set made without
+        ``_init_compiled``: the caller has the driver's parameters ready."""
         dialect = self.dialect
         ctx_cls = dialect.execution_ctx_cls
         context = ctx_cls.__new__(ctx_cls)
@@ -765,15 +775,14 @@ class Connection:
         context._dbapi_connection = fairy
         context.execution_options = self._execution_options
         context.compiled = compiled
-        context.invoked_statement = compiled.statement
-        context.extracted_parameters = None
-        context.cache_hit = label
+        context.invoked_statement = invoked
+        context.extracted_parameters = extracted
+        context.cache_hit = cache_hit
         context._no_params = False
-        context.compiled_parameters = [{}]
+        context.compiled_parameters = [compiled_params]
         context.statement = statement
         context.parameters = [parameters]
-        context.cursor = context.create_cursor()
-        return self._execute_context(context)
+        return context
 
     def _fire_before_execute(
         self, elem: Any, distilled_params: Any, opts: Any

@@ -362,29 +362,44 @@ def _insert_returning(
             for name, col_key in zip(row_names, keys, strict=False):
                 params[name] = row_params[col_key]
         returned = conn.execute(stmt, params).all()
-        if len(returned) != len(part):
-            raise orm_exc.FlushError(
-                "INSERT .. RETURNING into %s returned %d rows for %d objects"
-                % (table, len(returned), len(part))
-            )
-        order = _match_returned(part, returned, len(pk_cols), value_cols)
-        sd_start = len(pk_cols) + len(value_cols)
-        pk_targets = [(plan.key_for_col.get(col), col.key) for col in pk_cols]
-        for (state, row_params), row in zip(part, order, strict=False):
-            obj = state()
-            d = obj.__dict__ if obj is not None else {}
-            for (key, col_key), value in zip(pk_targets, row, strict=False):
-                if key is not None and d.get(key) is None:
-                    d[key] = value
-                    row_params[col_key] = value
-            # server defaults came back with the row (SQLAlchemy's
-            # eager_defaults="auto" when RETURNING is in use)
-            for i, col in enumerate(sd_cols):
-                key = plan.key_for_col.get(col)
-                if key is not None and d.get(key) is None:
-                    d[key] = row[sd_start + i]
-                    row_params[col.key] = d[key]
-            _after_insert_row(uow, table, state, row_params, None)
+        _take_returned(uow, table, plan, part, returned, pk_cols, value_cols, sd_cols)
+
+
+def _take_returned(
+    uow: "UOWTransaction",
+    table: Any,
+    plan: "_TablePlan",
+    part: list[tuple[Any, dict[str, Any]]],
+    returned: list[Any],
+    pk_cols: list[Any],
+    value_cols: list[Any],
+    sd_cols: list[Any],
+) -> None:
+    """Give each object of ``part`` its generated key and server defaults
+    from the RETURNING rows of its multi-row INSERT."""
+    if len(returned) != len(part):
+        raise orm_exc.FlushError(
+            "INSERT .. RETURNING into %s returned %d rows for %d objects"
+            % (table, len(returned), len(part))
+        )
+    order = _match_returned(part, returned, len(pk_cols), value_cols)
+    sd_start = len(pk_cols) + len(value_cols)
+    pk_targets = [(plan.key_for_col.get(col), col.key) for col in pk_cols]
+    sd_targets = [(plan.key_for_col.get(col), col.key) for col in sd_cols]
+    for (state, row_params), row in zip(part, order, strict=False):
+        obj = state()
+        d = obj.__dict__ if obj is not None else {}
+        for (key, col_key), value in zip(pk_targets, row, strict=False):
+            if key is not None and d.get(key) is None:
+                d[key] = value
+                row_params[col_key] = value
+        # server defaults came back with the row (SQLAlchemy's
+        # eager_defaults="auto" when RETURNING is in use)
+        for i, (key, col_key) in enumerate(sd_targets):
+            if key is not None and d.get(key) is None:
+                d[key] = row[sd_start + i]
+                row_params[col_key] = d[key]
+        _after_insert_row(uow, table, state, row_params, None)
 
 
 class _Expanded:
@@ -535,9 +550,6 @@ def _insert_expanded(
             chunks.append((part, tuple(flat)))
     except Exception:
         return False
-    sd_cols = expanded.sd_cols
-    pk_targets = [(plan.key_for_col.get(col), col.key) for col in pk_cols]
-    sd_targets = [(plan.key_for_col.get(col), col.key) for col in sd_cols]
     total = len(chunks)
     for number, (part, flat_values) in enumerate(chunks, 1):
         returned = conn._execute_expanded(
@@ -546,25 +558,9 @@ def _insert_expanded(
             flat_values,
             f"insertmanyvalues {number}/{total}",
         ).all()
-        if len(returned) != len(part):
-            raise orm_exc.FlushError(
-                "INSERT .. RETURNING into %s returned %d rows for %d objects"
-                % (table, len(returned), len(part))
-            )
-        order = _match_returned(part, returned, len(pk_cols), value_cols)
-        sd_start = len(pk_cols) + len(value_cols)
-        for (state, row_params), row in zip(part, order, strict=False):
-            obj = state()
-            d = obj.__dict__ if obj is not None else {}
-            for (key, col_key), value in zip(pk_targets, row, strict=False):
-                if key is not None and d.get(key) is None:
-                    d[key] = value
-                    row_params[col_key] = value
-            for i, (key, col_key) in enumerate(sd_targets):
-                if key is not None and d.get(key) is None:
-                    d[key] = row[sd_start + i]
-                    row_params[col_key] = d[key]
-            _after_insert_row(uow, table, state, row_params, None)
+        _take_returned(
+            uow, table, plan, part, returned, pk_cols, value_cols, expanded.sd_cols
+        )
     return True
 
 
