@@ -701,10 +701,16 @@ def _association_row(
 
 
 def has_relationships(session: "Session") -> bool:
-    """True once any relationship is mapped (the flush then needs this module)."""
-    from .relationships import _any_relationship
+    """True when an object in ``session``'s flush belongs to a mapper that a
+    relationship touches (the flush then needs this module)."""
+    from .relationships import in_relationship
 
-    return _any_relationship[0]
+    mappers = {
+        s.manager.mapper
+        for group in (session._new, session.identity_map._modified, session._deleted)
+        for s in group
+    }
+    return any(in_relationship(m) for m in mappers)
 
 
 __all__ = [

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import sys
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from .. import exc as sa_exc
@@ -327,8 +328,12 @@ def backref(name: str, **kwargs: Any) -> Any:
     return (name, kwargs)
 
 
-#: set once any relationship is mapped: flushes then run :mod:`.dependency`
-_any_relationship: list[bool] = [False]
+#: every relationship property instrumented so far (weakly held); a flush
+#: runs :mod:`.dependency` only when one of them touches a flushed mapper
+_all_relationships: "weakref.WeakSet[RelationshipProperty]" = weakref.WeakSet()
+#: bumped whenever a relationship is instrumented: invalidates the per-mapper
+#: answers of :func:`in_relationship`
+_relationship_generation: list[int] = [0]
 
 _LAZY = {
     True: "select",
@@ -503,7 +508,8 @@ class RelationshipProperty(StrategizedProperty):
     def instrument_class(self, mapper: "Mapper[Any]") -> None:
         from .collections import make_impl
 
-        _any_relationship[0] = True
+        _all_relationships.add(self)
+        _relationship_generation[0] += 1
         impl = make_impl(self, mapper.class_)
         attr = RelationshipAttribute(mapper.class_, self.key, impl, self, mapper)
         mapper.class_manager.instrument_attribute(self.key, attr)
@@ -1068,6 +1074,39 @@ def relationships_of(mapper: Any) -> list[RelationshipProperty]:
         p._check_configured()
     mapper.__dict__["_qs_rel_props"] = (len(mapper._props), rels)
     return rels
+
+
+def in_relationship(mapper: Any) -> bool:
+    """True when ``mapper`` (or a mapper it inherits from) is the parent or
+    the target of some relationship, so its flush needs :mod:`.dependency`.
+
+    Cached on the mapper per relationship generation: an application that maps
+    relationships elsewhere does not slow down flushes of unrelated classes.
+    """
+    gen = _relationship_generation[0]
+    cached = mapper.__dict__.get("_qs_in_rel")
+    if cached is not None and cached[0] == gen:
+        return cached[1]  # type: ignore[no-any-return]
+    chain = set()
+    m = mapper
+    while m is not None:
+        chain.add(m)
+        m = m.inherits
+    found = False
+    for prop in list(_all_relationships):
+        if prop.parent in chain:
+            found = True
+            break
+        try:
+            target = prop.mapper
+        except Exception:
+            found = True  # unresolvable target: take the careful path
+            break
+        if target in chain:
+            found = True
+            break
+    mapper.__dict__["_qs_in_rel"] = (gen, found)
+    return found
 
 
 def _value_getter(state: Any, mapper: Any, col: Any) -> Callable[[], Any]:

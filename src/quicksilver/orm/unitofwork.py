@@ -119,9 +119,7 @@ def flush_session(session: "Session", objects: Optional[Sequence[Any]]) -> None:
     dependency = late["dependency"]  # relationships (issue 5): cascades, keys
 
     rel_plan = (
-        dependency.preflush(session)
-        if late["relationships"]._any_relationship[0]
-        else None
+        dependency.preflush(session) if dependency.has_relationships(session) else None
     )
     deleted = session._deleted
     new_states = list(session._new)
