@@ -26,6 +26,9 @@ from .cursor import CursorResult
 from .default import DefaultExecutionContext
 from .events import ConnectionEvents
 
+#: stands in for a logger without a level cache (a wrapper): always a miss
+_NO_CACHE: Mapping[int, bool] = immutabledict()
+
 if TYPE_CHECKING:
     from ..pool import Pool
     from .default import DefaultDialect
@@ -144,14 +147,18 @@ class Connection:
         self._has_events = engine._has_events if _has_events is None else _has_events
         # logging configured for the engine's logger turns SQL logging on even
         # without echo=True, as in SQLAlchemy
-        self._echo = engine.logger.isEnabledFor(20)
+        # the logger's own level cache first: isEnabledFor() is a Python call
+        # per connect, and logging clears this cache whenever levels change
+        logger = engine.logger
+        echo = logger.__dict__.get("_cache", _NO_CACHE).get(20)
+        self._echo = logger.isEnabledFor(20) if echo is None else echo
         if not _allow_autobegin:
             self._allow_autobegin = False
         if connection is not None:
             self._dbapi_connection = connection
         else:
             try:
-                self._dbapi_connection = engine.raw_connection()
+                self._dbapi_connection = engine.pool.connect()
             except self.dialect.loaded_dbapi.Error as err:
                 Connection._handle_dbapi_exception_noconnection(
                     err, self.dialect, engine

@@ -132,7 +132,8 @@ class WeakInstanceDict(IdentityMap):
     def _remove_state(self, state: "InstanceState[Any]") -> None:
         state._instance_dict = None
         self._modified.discard(state)
-        state._strong_obj = None
+        if state._strong_obj is not None:
+            state._strong_obj = None
 
     def discard(self, state: "InstanceState[Any]") -> None:
         """Remove ``state`` if it is the one stored under its key."""

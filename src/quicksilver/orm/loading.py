@@ -112,7 +112,8 @@ def _build_entity_loader(
             if state.modified:
                 state.modified = False
                 idmap._modified.discard(state)
-                state._strong_obj = None
+                if state._strong_obj is not None:
+                    state._strong_obj = None
             if expired:
                 state.expired_attributes = _EMPTY_SET
             disp = state.manager.dispatch

@@ -652,7 +652,8 @@ class Session:
                 self._deleted.pop(state, None)
             if state.session_id == self.hash_key:
                 state.session_id = None
-                state._strong_obj = None
+                if state._strong_obj is not None:
+                    state._strong_obj = None
                 if obj is not None:
                     if was_pending or to_transient:
                         if self.dispatch.pending_to_transient:
@@ -669,7 +670,8 @@ class Session:
         for state in states:
             if state.session_id == self.hash_key:
                 state.session_id = None
-                state._strong_obj = None
+                if state._strong_obj is not None:
+                    state._strong_obj = None
                 state._instance_dict = None
 
     def expire(
@@ -1038,7 +1040,8 @@ def make_transient(instance: object) -> None:
     state.key = None
     state._deleted = False
     state._was_deleted = False
-    state._strong_obj = None
+    if state._strong_obj is not None:
+        state._strong_obj = None
     state._instance_dict = None
     from .attributes import _EMPTY_CS
     from .state import _EMPTY_SET

@@ -263,7 +263,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         """Forget history: what is in ``__dict__`` now matches the database."""
         self.committed_state = _EMPTY_CS
         self.modified = False
-        self._strong_obj = None
+        if self._strong_obj is not None:
+            self._strong_obj = None
         if self.expired_attributes:
             d = self.dict
             self.expired_attributes.difference_update(
@@ -292,7 +293,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         self.expired_attributes = set(self.manager.scalar_loader_keys())
         self.committed_state = _EMPTY_CS
         self.modified = False
-        self._strong_obj = None
+        if self._strong_obj is not None:
+            self._strong_obj = None
         wr = self._instance_dict
         if wr is not None:
             idmap = wr()
@@ -342,7 +344,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
 
     def _detach(self) -> None:
         self.session_id = None
-        self._strong_obj = None
+        if self._strong_obj is not None:
+            self._strong_obj = None
 
     def _cleanup(self) -> None:
         pass

@@ -244,7 +244,8 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
         # the common case (a new key, no events): once per new object
         state.committed_state = _EMPTY_CS
         state.modified = False
-        state._strong_obj = None
+        if state._strong_obj is not None:
+            state._strong_obj = None
         if state.expired_attributes:
             state._commit_all()
         if idmap_dict.get(key) is None and not pending_to_persistent:
