@@ -355,7 +355,7 @@ class Connection:
         if self._has_events and self.dispatch.rollback:
             self.dispatch.rollback(self)
         fairy = self._dbapi_connection
-        if fairy is None or not fairy.is_valid:
+        if fairy is None or fairy.dbapi_connection is None:  # gone or invalidated
             return
         dialect = self.dialect
         if self._echo or dialect.skip_autocommit_rollback:

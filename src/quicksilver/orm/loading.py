@@ -597,6 +597,19 @@ def load_on_ident(
         entities = analyze(stmt)
         assert entities is not None
         ent = mapper.__dict__["_qs_get_entity"] = entities[0]
+    if refresh_state is None and not populate_existing:
+        # one row: build the object here rather than a per-Session loader
+        # (a new Session per get() would build that loader every time)
+        plain = mapper.__dict__.get("_qs_get_plain")
+        if plain is None:
+            plain = mapper.__dict__["_qs_get_plain"] = _plain_get_layout(
+                mapper, ent.columns, ent.start
+            )
+        if plain is not False:
+            row = result.first()
+            if row is None:
+                return None
+            return _load_plain_row(session, plain, row)
     load = _entity_loader(
         session,
         mapper,
@@ -614,6 +627,65 @@ def load_on_ident(
         refreshed = refresh_state()
         if obj is not refreshed:
             return None
+    return obj
+
+
+def _plain_get_layout(mapper: "Mapper[Any]", columns: Sequence[Any], start: int) -> Any:
+    """What :func:`_load_plain_row` needs for ``mapper``'s get() rows, or
+    False when the rows need the general loader (polymorphic, columns left
+    out of the SELECT)."""
+    pairs, pk_idx, disc_idx, present, _missing = _layout(mapper, columns, start)
+    if disc_idx is not None or mapper.polymorphic_map:
+        return False
+    missing = [
+        k
+        for k, p in mapper._props.items()
+        if isinstance(p, ColumnProperty) and not p.deferred and k not in present
+    ]
+    if missing:
+        return False
+    manager = mapper.class_manager
+    return (mapper._identity_class, tuple(pk_idx), tuple(pairs), mapper.class_, manager)
+
+
+def _load_plain_row(session: "Session", plain: Any, row: Any) -> Any:
+    """The object for one row of a plain get(): the generated loader's work
+    for a single row (identity map first, then a new persistent object)."""
+    ident_cls, pk_idx, pairs, cls, manager = plain
+    key = (ident_cls, tuple([row[i] for i in pk_idx]), None)
+    if None in key[1]:
+        return None
+    idmap = session.identity_map
+    state = idmap._dict.get(key)
+    if state is not None:
+        obj = state()
+        if obj is not None:
+            if state.expired_attributes:
+                d = obj.__dict__
+                loaded = [k for k, i in pairs if k not in d]
+                for k, i in pairs:
+                    if k not in d:
+                        d[k] = row[i]
+                state.expired_attributes.difference_update(loaded)
+                if not state.expired_attributes:
+                    state.expired_attributes = _EMPTY_SET
+                if loaded and state.manager.dispatch.refresh:
+                    state.manager.dispatch.refresh(obj, None, loaded)
+            return obj
+    obj = cls.__new__(cls)
+    st = InstanceState.__new__(InstanceState, obj, _state_gone)
+    st.manager = manager
+    st.key = key
+    st.session_id = session.hash_key
+    st._instance_dict = idmap._wr
+    d = obj.__dict__
+    d[STATE_KEY] = st
+    for k, i in pairs:
+        d[k] = row[i]
+    idmap._dict[key] = st
+    dispatch = manager.dispatch
+    if dispatch.load:
+        dispatch.load(obj, None)
     return obj
 
 

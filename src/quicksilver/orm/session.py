@@ -13,7 +13,9 @@ import contextlib
 import itertools
 import warnings
 import weakref
+from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence, TypeVar
+from weakref import ref as _weakref
 
 from .. import exc as sa_exc
 from ..util import warn, warn_deprecated
@@ -128,7 +130,9 @@ class Session:
         # where the user made this Session, for the leak warning of __del__
         self._qs_site = outside_caller(2)
         self._qs_site_thread = thread_name()
-        _sessions[self.hash_key] = self
+        key = self.hash_key
+        # the callback gets the dead reference: it serves as pop()'s default
+        _sessions[key] = _weakref(self, partial(_sessions.pop, key))
 
     # ------------------------------------------------------------------
     # basics
@@ -1017,8 +1021,10 @@ def create_session(bind: Any = None, **kwargs: Any) -> Session:
 
 def close_all_sessions() -> None:
     """Close every Session in memory (``sqlalchemy.orm.close_all_sessions``)."""
-    for session in list(_sessions.values()):
-        session.close()
+    for ref in list(_sessions.values()):
+        session = ref()
+        if session is not None:
+            session.close()
 
 
 def object_session(instance: object) -> Optional[Session]:

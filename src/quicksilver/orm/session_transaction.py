@@ -21,6 +21,7 @@ import enum
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc as sa_exc
+from ..engine.base import Connection
 from ..util import warn
 from .state_changes import NO_CHANGE, _StateChange, declare_states
 
@@ -172,8 +173,6 @@ class SessionTransaction(_StateChange):
         return conn
 
     def _open(self, bind: Any) -> tuple[Any, Any, bool, bool]:
-        from ..engine.base import Connection
-
         if isinstance(bind, Connection):
             conn = bind
             if conn.in_transaction():

@@ -38,7 +38,9 @@ _O = TypeVar("_O")
 _EMPTY_SET: frozenset[str] = frozenset()
 
 #: id -> Session, for every live Session (weak): how a state finds its session
-_sessions: "weakref.WeakValueDictionary[int, Session]" = weakref.WeakValueDictionary()
+#: (a plain dict of weak references whose callbacks pop their own key: unlike
+#: a WeakValueDictionary, registering costs no Python-level calls)
+_sessions: "dict[int, weakref.ref[Session]]" = {}
 
 
 def _state_gone(state: "InstanceState[Any]") -> None:
@@ -122,7 +124,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         sid = self.session_id
         if sid is None:
             return None
-        return _sessions.get(sid)
+        ref = _sessions.get(sid)
+        return ref() if ref is not None else None
 
     @property
     def async_session(self) -> Any:

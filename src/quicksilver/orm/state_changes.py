@@ -58,7 +58,9 @@ class _StateChange:
 
 def declare_states(prerequisites: _States, moves_to: Any) -> Callable[[_F], _F]:
     """Decorate a method with the states it may start in and must end in."""
-    allowed = None if prerequisites is ANY_STATE else frozenset(prerequisites)  # type: ignore[arg-type]
+    # a tuple, not a set: membership by identity first, where a set would
+    # call Enum.__hash__ (a Python function) on every guarded call
+    allowed = None if prerequisites is ANY_STATE else tuple(prerequisites)  # type: ignore[arg-type]
 
     def decorate(fn: _F) -> _F:
         name = fn.__name__
