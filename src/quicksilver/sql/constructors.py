@@ -17,13 +17,11 @@ from .elements import (
     ColumnClause,
     ColumnElement,
     False_,
-    Grouping,
     Label,
     Null,
     TextClause,
     True_,
     Tuple,
-    UnaryExpression,
 )
 from .special import (
     Case,
@@ -208,11 +206,17 @@ def label(name: str, element: Any, type_: Any = None) -> Label:
 
 
 def any_(expr: Any) -> Any:
-    return UnaryExpression(Grouping(expect_column(expr)), operator=ops.any_op)
+    """``ANY (expr)``, e.g. ``col == any_(array_col)`` (mirrors ``sqlalchemy.any_``)."""
+    from .special import CollectionAggregate
+
+    return CollectionAggregate(expr, ops.any_op)
 
 
 def all_(expr: Any) -> Any:
-    return UnaryExpression(Grouping(expect_column(expr)), operator=ops.all_op)
+    """``ALL (expr)`` (mirrors ``sqlalchemy.all_``)."""
+    from .special import CollectionAggregate
+
+    return CollectionAggregate(expr, ops.all_op)
 
 
 def outparam(key: str, type_: Any = None) -> BindParameter:

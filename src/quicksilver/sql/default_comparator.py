@@ -427,9 +427,9 @@ def _regexp(
 
 
 def _any_all(expr: ColumnElement, op: Any, **kw: Any) -> Any:
-    return UnaryExpression(
-        Grouping(expr), operator=op, type_=getattr(expr.type, "item_type", expr.type)
-    )
+    from .special import CollectionAggregate
+
+    return CollectionAggregate(expr, op)
 
 
 def _bitwise(expr: ColumnElement, op: Any, other: Any, **kw: Any) -> Any:

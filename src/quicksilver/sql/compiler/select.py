@@ -75,6 +75,15 @@ class SelectCompilerMixin(_Base):
             )
         return self.process(inner, asfrom=True, **kw) + " AS " + name
 
+    def visit_tablesample(self, ts: Any, asfrom: bool = False, **kw: Any) -> str:
+        text = self.visit_alias(ts, asfrom=asfrom, **kw)
+        if not asfrom:
+            return text
+        text += " TABLESAMPLE " + self.process(ts.sampling, **kw)
+        if ts.seed is not None:
+            text += " REPEATABLE (" + self.process(ts.seed, **kw) + ")"
+        return text
+
     def visit_subquery(self, sq: Any, asfrom: bool = False, **kw: Any) -> str:
         name = self.preparer.format_alias(sq, self._anon(sq.name))
         if not asfrom:
@@ -112,6 +121,29 @@ class SelectCompilerMixin(_Base):
         if not asfrom:
             return name
         return self.process(element.element, **kw) + " AS " + name
+
+    def _values_rows(self, element: Any, **kw: Any) -> str:
+        kw.pop("asfrom", None)
+        if element.literal_binds:
+            kw["literal_binds"] = True
+        return "VALUES " + ", ".join(
+            "(" + ", ".join(self.process(v, **kw) for v in row) + ")"
+            for row in element._rows()
+        )
+
+    def visit_values(self, element: Any, asfrom: bool = False, **kw: Any) -> str:
+        text = self._values_rows(element, **kw)
+        if not asfrom:
+            return text
+        text = ("LATERAL (" if element._is_lateral else "(") + text + ")"
+        if element._unnamed:
+            return text
+        cols = ", ".join(self.preparer.quote(c.name) for c in element._column_args)
+        name = self.preparer.quote(self._anon(element.name))
+        return f"{text} AS {name} ({cols})"
+
+    def visit_scalar_values(self, element: Any, **kw: Any) -> str:
+        return "(" + self._values_rows(element.element, **kw) + ")"
 
     def visit_text_from(self, element: Any, **kw: Any) -> str:
         return self.process(element.text, **kw)
@@ -251,8 +283,7 @@ class SelectCompilerMixin(_Base):
             text += " ORDER BY " + ", ".join(
                 self.process(c, **ob_kw) for c in select._order_by_clauses
             )
-        if select._limit_clause is not None or select._offset_clause is not None:
-            text += self.limit_clause(select, **kw)
+        text += self._limit_or_fetch(select, **kw)
         if select._for_update_arg is not None:
             text += self.for_update_clause(select, **kw)
         if select._suffixes:
@@ -312,6 +343,29 @@ class SelectCompilerMixin(_Base):
             )
         return text
 
+    def _limit_or_fetch(self, select: Any, **kw: Any) -> str:
+        if select._fetch_clause is not None:
+            return self.fetch_clause(select, **kw)
+        if select._limit_clause is not None or select._offset_clause is not None:
+            return self.limit_clause(select, **kw)
+        return ""
+
+    def fetch_clause(self, select: Any, **kw: Any) -> str:
+        """``OFFSET n ROWS FETCH FIRST m ROWS ONLY`` (SQL:2008) for ``fetch()``."""
+        text = ""
+        if select._offset_clause is not None:
+            offset = self._fetch_operand(select._offset_clause, **kw)
+            text += f"\n OFFSET {offset} ROWS"
+        opts = select._fetch_clause_options or {}
+        count = self._fetch_operand(select._fetch_clause, **kw)
+        percent = " PERCENT" if opts.get("percent") else ""
+        ending = "WITH TIES" if opts.get("with_ties") else "ONLY"
+        return text + f"\n FETCH FIRST {count}{percent} ROWS {ending}"
+
+    def _fetch_operand(self, clause: Any, **kw: Any) -> str:
+        """One FETCH / OFFSET operand; PostgreSQL parenthesizes it."""
+        return self.process(clause, **kw)
+
     def limit_clause(self, select: Any, **kw: Any) -> str:
         text = ""
         if select._limit_clause is not None:
@@ -361,6 +415,7 @@ class SelectCompilerMixin(_Base):
                 )
                 if (
                     getattr(s, "_limit_clause", None) is not None
+                    or getattr(s, "_fetch_clause", None) is not None
                     or bool(getattr(s, "_order_by_clauses", None))
                     or s.__visit_name__ == "compound_select"
                 ):
@@ -379,8 +434,7 @@ class SelectCompilerMixin(_Base):
                 text += " ORDER BY " + ", ".join(
                     self.process(c, **ob_kw) for c in cs._order_by_clauses
                 )
-            if cs._limit_clause is not None or cs._offset_clause is not None:
-                text += self.limit_clause(cs, **kw)
+            text += self._limit_or_fetch(cs, **kw)
         finally:
             self.stack.pop()
         if toplevel and self._ctes:
