@@ -6,13 +6,20 @@ expose ``insert()``; rendering is ``OnConflictCompilerMixin`` in their compilers
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc
 from .base import ColumnCollection
 from .coercions import _unwrap, check_literal, expect_where
 from .dml import Insert as StandardInsert
 from .elements import BindParameter, ClauseElement, ColumnClause
+from .select import SelectBase
+
+if TYPE_CHECKING:
+    # typed as the compiler it is mixed into; plain object at run time
+    from .compiler.sql import SQLCompiler as _CompilerBase
+else:
+    _CompilerBase = object
 
 
 class OnConflictClause(ClauseElement):
@@ -51,7 +58,7 @@ class OnConflictClause(ClauseElement):
         )
 
     def _target_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
-        els = ()
+        els: tuple[Any, ...] = ()
         if self.inferred_target_elements is not None:
             els = tuple(
                 e if isinstance(e, str) else e._gen_cache_key(anon_map, binds)
@@ -108,7 +115,7 @@ class OnConflictDoUpdate(OnConflictClause):
                 v = BindParameter(
                     None, v, type_=col.type, unique=True, _key_seed="param"
                 )
-            elif getattr(v, "_is_select_base", False):
+            elif isinstance(v, SelectBase):
                 v = v.scalar_subquery()
             self.update_values_to_set.append((col, v))
         self.update_whereclause = expect_where(where) if where is not None else None
@@ -173,7 +180,7 @@ class Insert(StandardInsert):
         return new  # type: ignore[no-any-return]
 
 
-class OnConflictCompilerMixin:
+class OnConflictCompilerMixin(_CompilerBase):
     """Renders ``ON CONFLICT`` clauses; mixed into the PG and SQLite compilers."""
 
     supports_on_conflict_constraint = True

@@ -63,7 +63,9 @@ class Values(FromClause, Generative):
 
     def _populate_column_collection(self, cols: ColumnCollection) -> None:
         for c in self._column_args:
-            cols._append(c.key, ColumnClause(c.name, c.type, _selectable=self))
+            cols._append(
+                c.key or c.name, ColumnClause(c.name, c.type, _selectable=self)
+            )
 
     def data(self, values: Iterable[Iterable[Any]]) -> "Values":
         """A copy with ``values`` (a list of row tuples) added to its rows.

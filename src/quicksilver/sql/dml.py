@@ -25,6 +25,7 @@ from .elements import (
     ColumnElement,
     _key_of_all,
 )
+from .select import SelectBase
 
 
 class UpdateBase(Executable, ClauseElement):
@@ -121,7 +122,7 @@ class ValuesBase(UpdateBase):
                 col = key
                 key = key.key
         if isinstance(value, ClauseElement):
-            if getattr(value, "_is_select_base", False):
+            if isinstance(value, SelectBase):
                 value = value.scalar_subquery()
             return key, value
         if col is None:

@@ -264,7 +264,7 @@ class Select(SelectBase):
         memo = self.__dict__.get("_qs_naming")
         if memo is not None:
             return memo  # type: ignore[no-any-return]
-        out = []
+        out: list[tuple[str, Any, Any]] = []
         seen_names: set[str] = set()
         seen_keys: set[str] = set()
         tablename_plus = self._label_style == LABEL_STYLE_TABLENAME_PLUS_COL

@@ -285,7 +285,7 @@ def _tables_of(fromclause: Any) -> list[Any]:
     return out
 
 
-def _fks_between(a: Any, b: Any) -> list[tuple[Any, Any]]:
+def _fks_between(a: Any, b: Any) -> list[tuple[Any, Any, Any]]:
     """(foreign key column, referenced column) pairs linking ``a`` and ``b``."""
     pairs = []
     for fk in sorted(b.foreign_keys, key=lambda fk: fk.parent._qs_order):
@@ -512,8 +512,9 @@ class CTE(AliasedReturnsRows, Generative):
         new.__dict__["_columns"] = self.c
         return new
 
-    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
-        seen = anon_map.setdefault(("cte",), {})  # type: ignore[call-overload]
+    def _gen_cache_key(self, anon_map: dict[Any, Any], binds: list[Any]) -> Any:
+        # the CTEs seen so far ride along in anon_map under a tuple key
+        seen: dict[int, int] = anon_map.setdefault(("cte",), {})
         if id(self) in seen:
             return ("cte_ref", seen[id(self)])
         seen[id(self)] = len(seen)

@@ -6,7 +6,7 @@ ARRAY and JSON and ``ARRAY.any()`` / ``all()``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional, cast
 
 from .. import exc
 from . import operators as ops
@@ -24,6 +24,9 @@ from .elements import (
     _null_type,
 )
 from .type_api import to_instance
+
+if TYPE_CHECKING:
+    from ._types_structured import ARRAY
 
 
 class Cast(ColumnElement):
@@ -418,7 +421,12 @@ def _array_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
     if shift and isinstance(index, int):
         index += shift
     right = _array_index(index, expr.key)
-    return BinaryExpression(expr, right, ops.getitem, type_=expr.type.item_type)
+    return BinaryExpression(expr, right, ops.getitem, type_=_item_type(expr))
+
+
+def _item_type(expr: ColumnElement) -> Any:
+    """The element type of an ARRAY expression (the comparator ensured it)."""
+    return cast("ARRAY", expr.type).item_type
 
 
 class CollectionAggregate(UnaryExpression):
@@ -462,7 +470,7 @@ def _array_any_all(
     operator = operator or ops.eq
     from .coercions import expect_column_or_literal
 
-    item_type = expr.type.item_type
+    item_type = _item_type(expr)
     if isinstance(other, ClauseElement) or hasattr(other, "__clause_element__"):
         left = expect_column_or_literal(other, item_type)
     else:

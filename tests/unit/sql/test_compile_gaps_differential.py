@@ -237,3 +237,12 @@ def test_values_rejects_wrong_width() -> None:
     v = _QS.values(_QS.column("a", _QS.Integer), _QS.column("b", _QS.String))
     with pytest.raises(_QS.exc.ArgumentError):
         v.data([(1,)])
+
+
+def test_function_select_matches_sqlalchemy() -> None:
+    # FunctionElement.select() imported Select from the wrong module
+    expected = str(_SA.func.now().select())
+    assert str(_QS.func.now().select()) == expected
+    assert str(_QS.func.count(_QS.literal_column("x")).select()) == str(
+        _SA.func.count(_SA.literal_column("x")).select()
+    )

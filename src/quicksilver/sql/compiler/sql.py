@@ -260,7 +260,7 @@ class SQLCompiler(CrudMixin, SelectCompilerMixin, BindCompiledMixin):
                         "("
                         + ", ".join(
                             self.render_literal_value(v, t)
-                            for v, t in zip(row, bindparam.type.types, strict=False)
+                            for v, t in zip(row, _tuple_types(bindparam), strict=False)
                         )
                         + ")"
                         for row in value
@@ -673,6 +673,11 @@ def _frame(value: Any, lower: bool) -> str:
     if value < 0:
         return f"{-value} PRECEDING"
     return f"{value} FOLLOWING"
+
+
+def _tuple_types(bindparam: BindParameter) -> list[Any]:
+    """The element types of a tuple-IN bind (its type is a ``TupleType``)."""
+    return list(getattr(bindparam.type, "types", ()))
 
 
 def _string_type() -> Any:
