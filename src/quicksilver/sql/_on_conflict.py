@@ -12,7 +12,13 @@ from .. import exc
 from .base import ColumnCollection
 from .coercions import _unwrap, check_literal, expect_where
 from .dml import Insert as StandardInsert
-from .elements import BindParameter, ClauseElement, ColumnClause
+from .elements import (
+    BinaryExpression,
+    BindParameter,
+    ClauseElement,
+    ColumnClause,
+    Grouping,
+)
 from .select import SelectBase
 
 if TYPE_CHECKING:
@@ -192,19 +198,19 @@ class OnConflictCompilerMixin(_CompilerBase):
                     "ON CONFLICT ON CONSTRAINT is not supported by this dialect; "
                     "use index_elements"
                 )
-            return "ON CONSTRAINT " + self.preparer.quote(clause.constraint_target)  # type: ignore[attr-defined]
+            return "ON CONSTRAINT " + self.preparer.quote(clause.constraint_target)
         if clause.inferred_target_elements is None:
             return ""
         cols = []
         for e in clause.inferred_target_elements:
             if isinstance(e, str):
-                cols.append(self.preparer.quote(e))  # type: ignore[attr-defined]
+                cols.append(self.preparer.quote(e))
             else:
-                cols.append(self.process(e, include_table=False, **kw))  # type: ignore[attr-defined]
+                cols.append(self.process(e, include_table=False, **kw))
         text = "(" + ", ".join(cols) + ")"
         if clause.inferred_target_whereclause is not None:
             text += " WHERE " + self.process(
-                clause.inferred_target_whereclause,  # type: ignore[attr-defined]
+                clause.inferred_target_whereclause,
                 include_table=False,
                 **kw,
             )
@@ -218,12 +224,15 @@ class OnConflictCompilerMixin(_CompilerBase):
         target = self._on_conflict_target(clause, **kw)
         sets = []
         for col, value in clause.update_values_to_set:
+            if isinstance(value, BinaryExpression):
+                # SET x = (a || b), parenthesized as SQLAlchemy writes it
+                value = Grouping(value)
             sets.append(
                 self.preparer.quote(col.name)
-                + " = "  # type: ignore[attr-defined]
+                + " = "
                 + self.process(value.self_group(), **kw)
-            )  # type: ignore[attr-defined]
+            )
         text = "ON CONFLICT " + target + " DO UPDATE SET " + ", ".join(sets)
         if clause.update_whereclause is not None:
-            text += " WHERE " + self.process(clause.update_whereclause, **kw)  # type: ignore[attr-defined]
+            text += " WHERE " + self.process(clause.update_whereclause, **kw)
         return text

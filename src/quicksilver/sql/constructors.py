@@ -151,20 +151,31 @@ def text(text: str) -> TextClause:
     return TextClause(text)
 
 
+def _order_element(column: Any) -> Any:
+    # a string names a label of the SELECT list: desc("n") -> ORDER BY n DESC
+    if isinstance(column, str):
+        from .special import _label_reference
+
+        return _label_reference(column)
+    return expect_column(column)
+
+
 def asc(column: Any) -> Any:
-    return expect_column(column).asc()
+    """``column ASC``; a string names a SELECT label (``sqlalchemy.asc``)."""
+    return _order_element(column).asc()
 
 
 def desc(column: Any) -> Any:
-    return expect_column(column).desc()
+    """``column DESC``; a string names a SELECT label (``sqlalchemy.desc``)."""
+    return _order_element(column).desc()
 
 
 def nulls_first(column: Any) -> Any:
-    return expect_column(column).nulls_first()
+    return _order_element(column).nulls_first()
 
 
 def nulls_last(column: Any) -> Any:
-    return expect_column(column).nulls_last()
+    return _order_element(column).nulls_last()
 
 
 nullsfirst = nulls_first

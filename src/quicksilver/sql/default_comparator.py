@@ -437,6 +437,10 @@ def _bitwise(expr: ColumnElement, op: Any, other: Any, **kw: Any) -> Any:
     return BinaryExpression(expr, right, op, type_=expr.type)
 
 
+def _bitwise_not(expr: ColumnElement, op: Any, **kw: Any) -> Any:
+    return UnaryExpression(expr, operator=op, type_=expr.type)
+
+
 def _getitem_unsupported(expr: ColumnElement, op: Any, *a: Any, **kw: Any) -> Any:
     raise NotImplementedError("Operator 'getitem' is not supported on this expression")
 
@@ -498,6 +502,10 @@ _IMPLS: dict[Any, Callable[..., Any]] = {
     ops.all_op: _any_all,
     ops.bitwise_and_op: _bitwise,
     ops.bitwise_or_op: _bitwise,
+    ops.bitwise_xor_op: _bitwise,
+    ops.bitwise_lshift_op: _bitwise,
+    ops.bitwise_rshift_op: _bitwise,
+    ops.bitwise_not_op: _bitwise_not,
     ops.getitem: _getitem_unsupported,
 }
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Optional
 
 from .. import exc
 from . import operators as ops
-from .base import ColumnCollection, Executable
+from .base import ColumnCollection, Executable, HasPrefixes, HasSuffixes
 from .coercions import (
     _unwrap,
     expect_column,
@@ -219,7 +219,7 @@ class SelectBase(Executable, Selectable):
         return (tuple(parts), ob, gb, fu, self._label_style)
 
 
-class Select(SelectBase):
+class Select(HasPrefixes, HasSuffixes, SelectBase):
     """``SELECT`` (mirrors ``sqlalchemy.sql.Select``); build it with ``select()``."""
 
     __visit_name__ = "select"
@@ -232,8 +232,6 @@ class Select(SelectBase):
     _correlate: tuple[Any, ...] = ()
     _correlate_except: Optional[tuple[Any, ...]] = None
     _auto_correlate = True
-    _prefixes: tuple[str, ...] = ()
-    _suffixes: tuple[str, ...] = ()
 
     def __init__(self, *entities: Any) -> None:
         self._raw_columns = [expect_columns_clause(e) for e in entities]
@@ -482,16 +480,6 @@ class Select(SelectBase):
         new._correlate_except = (self._correlate_except or ()) + tuple(
             expect_from(f) for f in fromclauses if f is not None
         )
-        return new  # type: ignore[no-any-return]
-
-    def prefix_with(self, *prefixes: str, dialect: str = "*") -> "Select":
-        new = self._generate()
-        new._prefixes = self._prefixes + tuple(prefixes)
-        return new  # type: ignore[no-any-return]
-
-    def suffix_with(self, *suffixes: str, dialect: str = "*") -> "Select":
-        new = self._generate()
-        new._suffixes = self._suffixes + tuple(suffixes)
         return new  # type: ignore[no-any-return]
 
     @property

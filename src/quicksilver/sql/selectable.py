@@ -509,7 +509,6 @@ class CTE(AliasedReturnsRows, Generative):
         sel = getattr(CompoundSelect, "_" + kind)(self.element, *other)
         new = CTE(sel, self.name, self.recursive)
         new._restates = self
-        new.__dict__["_columns"] = self.c
         return new
 
     def _gen_cache_key(self, anon_map: dict[Any, Any], binds: list[Any]) -> Any:
@@ -522,7 +521,9 @@ class CTE(AliasedReturnsRows, Generative):
         if ek is None:
             return None
         ak = (
-            self._cte_alias._gen_cache_key(anon_map, binds) if self._cte_alias else None
+            self._cte_alias._gen_cache_key(anon_map, binds)
+            if self._cte_alias is not None
+            else None
         )
         return ("cte", _anon_key(self.name, anon_map), ek, self.recursive, ak)
 

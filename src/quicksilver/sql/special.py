@@ -150,7 +150,7 @@ class Case(ColumnElement):
 
     @property
     def _from_objects(self) -> list[Any]:
-        out = []
+        out = list(self.value._from_objects) if self.value is not None else []
         for c, r in self.whens:
             out.extend(c._from_objects)
             out.extend(r._from_objects)

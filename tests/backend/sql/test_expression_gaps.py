@@ -6,6 +6,7 @@ TABLESAMPLE and ARRAY tests need PostgreSQL and skip on SQLite.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterator
 
 import pytest
@@ -19,7 +20,10 @@ from quicksilver import (
     Table,
     all_,
     any_,
+    case,
     column,
+    desc,
+    extract,
     func,
     insert,
     literal,
@@ -248,3 +252,74 @@ def test_array_comparators(connection: Any) -> None:
     assert _rows(connection, stmt) == [(2,)]
     stmt = select(tagged.c.id).where(tags.contains(pg.array([1, 2])))
     assert _rows(connection, stmt) == [(1,)]
+
+
+# -- found by probing Core constructs against SQLAlchemy ---------------------------
+def test_recursive_cte_union_all(connection: Any) -> None:
+    nums = select(literal(1).label("n")).cte("nums", recursive=True)
+    nums = nums.union_all(select(nums.c.n + 1).where(nums.c.n < 4))
+    assert _rows(connection, select(nums.c.n).order_by(nums.c.n)) == [
+        (1,),
+        (2,),
+        (3,),
+        (4,),
+    ]
+    base = select(items.c.id).where(items.c.id == 1).cte("walk", recursive=True)
+    step = base.alias("prev")
+    walk = base.union_all(select(items.c.id).join(step, items.c.id == step.c.id + 1))
+    assert _rows(connection, select(walk.c.id).order_by(walk.c.id)) == [
+        (1,),
+        (2,),
+        (3,),
+    ]
+
+
+def test_case_with_value_and_desc_label(connection: Any) -> None:
+    stmt = select(case({1: "one", 2: "two"}, value=items.c.id, else_="many")).order_by(
+        items.c.id
+    )
+    assert _rows(connection, stmt) == [("one",), ("two",), ("many",)]
+    stmt = select(items.c.name.label("n")).order_by(desc("n"))
+    assert _rows(connection, stmt) == [("two",), ("three",), ("one",)]
+
+
+def test_unary_columns_unlabeled(connection: Any) -> None:
+    row = connection.execute(
+        select(-items.c.id, items.c.id.bitwise_not()).where(items.c.id == 2)
+    ).one()
+    assert tuple(row) == (-2, -3)
+
+
+def test_bitwise_operators(connection: Any) -> None:
+    i = items.c.id
+    stmt = select(
+        i.bitwise_and(1),
+        i.bitwise_or(4),
+        i.bitwise_xor(1),
+        i.bitwise_lshift(1),
+        i.bitwise_rshift(1),
+    ).order_by(i)
+    assert _rows(connection, stmt) == [
+        (1, 5, 0, 2, 0),
+        (0, 6, 3, 4, 1),
+        (1, 7, 2, 6, 1),
+    ]
+
+
+def test_extract_and_regexp(connection: Any) -> None:
+    born = literal(dt.date(1990, 5, 6))
+    assert connection.execute(select(extract("year", born))).scalar() == 1990
+    assert connection.execute(select(extract("month", born))).scalar() == 5
+    stmt = (
+        select(items.c.id).where(items.c.name.regexp_match("^t")).order_by(items.c.id)
+    )
+    assert _rows(connection, stmt) == [(2,), (3,)]
+
+
+def test_insert_prefix_for_one_dialect(connection: Any) -> None:
+    stmt = insert(items).prefix_with("OR IGNORE", dialect="sqlite").values(id=1)
+    if connection.dialect.name == "sqlite":
+        connection.execute(stmt)  # the duplicate is ignored
+        assert connection.execute(select(func.count()).select_from(items)).scalar() == 3
+    else:
+        assert "OR IGNORE" not in str(stmt.compile(connection))

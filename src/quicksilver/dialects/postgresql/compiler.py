@@ -92,6 +92,11 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
             text += " ESCAPE " + self.render_literal_value(escape, sqltypes.String())
         return text
 
+    def _bitwise_xor_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        return (
+            self.process(binary.left, **kw) + " # " + self.process(binary.right, **kw)
+        )
+
     def _regexp_binary(self, binary: Any, op: Any, **kw: Any) -> str:
         flags = binary.modifiers.get("flags")
         word = " ~* " if flags and "i" in flags else " ~ "

@@ -44,6 +44,21 @@ SQLITE_RESERVED = frozenset(
 )
 
 
+#: EXTRACT field -> strftime format (SQLAlchemy's table)
+_EXTRACT_FORMATS = {
+    "month": "%m",
+    "day": "%d",
+    "year": "%Y",
+    "second": "%S",
+    "hour": "%H",
+    "doy": "%j",
+    "minute": "%M",
+    "epoch": "%s",
+    "dow": "%w",
+    "week": "%W",
+}
+
+
 class SQLiteIdentifierPreparer(IdentifierPreparer):
     """SQLite's reserved words."""
 
@@ -100,6 +115,25 @@ class SQLiteCompiler(OnConflictCompilerMixin, SQLCompiler):
         if element._unnamed:
             return text
         return text + " AS " + self.preparer.quote(self._anon(element.name))
+
+    def _bitwise_xor_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        # SQLite has no XOR operator: (a | b) - (a & b).  SQLAlchemy leaves
+        # out the inner parentheses, which SQLite's precedence (+/- before
+        # |/&) turns into a different, wrong, expression
+        left = self.process(binary.left, **kw)
+        right = self.process(binary.right, **kw)
+        return f"(({left} | {right}) - ({left} & {right}))"
+
+    def visit_extract(self, extract: Any, **kw: Any) -> str:
+        """SQLite has no EXTRACT: ``CAST(STRFTIME('%Y', x) AS INTEGER)``."""
+        try:
+            fmt = _EXTRACT_FORMATS[extract.field.lower()]
+        except KeyError:
+            raise exc.CompileError(
+                f"{extract.field} is not a valid extract argument."
+            ) from None
+        inner = self.process(extract.expr, **kw)
+        return f"CAST(STRFTIME('{fmt}', {inner}) AS INTEGER)".replace("%", self._pct)
 
     def visit_cast(self, cast: Any, **kw: Any) -> str:
         if getattr(cast, "_truediv", False):

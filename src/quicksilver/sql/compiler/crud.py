@@ -116,7 +116,12 @@ class CrudMixin(_Base):
             }
         )
         try:
-            text = "INSERT INTO " + self.process(table, asfrom=True)
+            text = (
+                "INSERT "
+                + self._prefixes_text(stmt._prefixes)
+                + "INTO "
+                + self.process(table, asfrom=True)
+            )
             if stmt._select is not None:
                 text += self._insert_from_select(stmt, **kw)
             elif stmt._multi_values:
@@ -280,7 +285,11 @@ class CrudMixin(_Base):
             }
         )
         try:
-            text = "UPDATE " + self.process(table, asfrom=True)
+            text = (
+                "UPDATE "
+                + self._prefixes_text(stmt._prefixes)
+                + self.process(table, asfrom=True)
+            )
             sets = self._update_sets(stmt, **kw)
             if not sets:
                 raise exc.CompileError(
@@ -367,7 +376,12 @@ class CrudMixin(_Base):
             }
         )
         try:
-            text = "DELETE FROM " + self.process(table, asfrom=True)
+            text = (
+                "DELETE "
+                + self._prefixes_text(stmt._prefixes)
+                + "FROM "
+                + self.process(table, asfrom=True)
+            )
             extra = self._update_extra_froms(stmt)
             if extra:
                 text += self.delete_extra_from_clause(stmt, extra, **kw)

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .._on_conflict import OnConflictCompilerMixin
 from ..type_api import TypeEngine, adapt_type
 from .preparer import IdentifierPreparer
 from .sql import SQLCompiler
 from .types import StrSQLTypeCompiler
 
 
-class StrSQLCompiler(SQLCompiler):
+class StrSQLCompiler(OnConflictCompilerMixin, SQLCompiler):
     """The compiler behind ``str(stmt)`` (mirrors SQLAlchemy's ``StrSQLCompiler``).
 
     Renders some constructs no real dialect would accept in this generic
     form, so that printing a statement never fails: index access of ARRAY /
-    JSON values as ``expr[index]``.
+    JSON values as ``expr[index]``, PostgreSQL / SQLite ``ON CONFLICT``
+    (SQLAlchemy prints those with the statement's own dialect; this layer
+    cannot import dialects, so they print with ``:name`` parameters).
     """
 
     def _getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:

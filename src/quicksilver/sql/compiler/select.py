@@ -152,7 +152,7 @@ class SelectCompilerMixin(_Base):
         target = cte
         while target._restates is not None:
             target = target._restates
-        source = cte._cte_alias or cte
+        source = cte._cte_alias if cte._cte_alias is not None else cte
         base = source
         while base._restates is not None:
             base = base._restates
@@ -246,8 +246,7 @@ class SelectCompilerMixin(_Base):
         self, select: Any, froms: list[Any], populate: bool, label_all: bool, **kw: Any
     ) -> str:
         text = "SELECT "
-        if select._prefixes:
-            text += " ".join(select._prefixes) + " "
+        text += self._prefixes_text(select._prefixes)
         text += self.get_select_precolumns(select, **kw)
         columns = []
         label_names: dict[str, str] = {}
@@ -259,7 +258,7 @@ class SelectCompilerMixin(_Base):
             if isinstance(col, Label):
                 labels_in_cols.add(col)
                 label_names[self._anon(col.name)] = self._anon(col.name)
-            elif isinstance(name, str):
+            elif isinstance(name, str) and not _unlabeled(col, label_all):
                 label_names[self._anon(name)] = self._anon(name)
         text += ", ".join(columns)
         if froms:
@@ -286,9 +285,15 @@ class SelectCompilerMixin(_Base):
         text += self._limit_or_fetch(select, **kw)
         if select._for_update_arg is not None:
             text += self.for_update_clause(select, **kw)
-        if select._suffixes:
-            text += " " + " ".join(select._suffixes)
+        suffixes = self._prefixes_text(select._suffixes)
+        if suffixes:
+            text += " " + suffixes
         return text
+
+    def _prefixes_text(self, entries: Any) -> str:
+        """The prefixes meant for this dialect, each followed by a space."""
+        name = self.dialect.name
+        return "".join(t + " " for t, d in entries if d == "*" or d == name)
 
     def _and(self, criteria: Any, **kw: Any) -> str:
         from ..elements import BooleanClauseList
@@ -308,6 +313,16 @@ class SelectCompilerMixin(_Base):
     def _label_select_column(
         self, col: Any, name: str, label_all: bool, populate: bool, **kw: Any
     ) -> str:
+        if _unlabeled(col, label_all):
+            # -x, NOT x, ~x, DISTINCT x: written without a label (and without
+            # using up an anon_N) at the top level, as SQLAlchemy does; rows
+            # are matched to columns by position
+            text = self.process(col, **kw)
+            if populate:
+                self._result_columns.append(
+                    ResultColumnsEntry(text, text, (col,), col.type)
+                )
+            return text
         resolved = self._anon(name) if isinstance(name, str) else name
         if isinstance(col, TextClause):
             text = self.process(col, **kw)
@@ -329,6 +344,7 @@ class SelectCompilerMixin(_Base):
             return text
         elif isinstance(col, ColumnClause) and not label_all and name == col.name:
             text = self.process(col, **kw)
+
         else:
             text = self.process(col, **kw) + " AS " + self.preparer.quote(resolved)
         if populate:
@@ -458,3 +474,12 @@ class SelectCompilerMixin(_Base):
 
 def _no_nested(kw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if k not in ("nested", "asfrom", "subquery")}
+
+
+def _unlabeled(col: Any, label_all: bool) -> bool:
+    """Whether a selected column is written without ``AS label``."""
+    return (
+        not label_all
+        and col.__visit_name__ in ("unary", "as_boolean")
+        and col.operator is not None
+    )
