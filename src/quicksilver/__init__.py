@@ -115,6 +115,7 @@ from .sql import SelectBase as SelectBase
 from .sql import Subquery as Subquery
 from .sql import Table as Table
 from .sql import TableClause as TableClause
+from .sql import TableSample as TableSample
 from .sql import TableValuedAlias as TableValuedAlias
 from .sql import TextClause as TextClause
 from .sql import TextualSelect as TextualSelect
@@ -125,6 +126,7 @@ from .sql import TypeCoerce as TypeCoerce
 from .sql import UnaryExpression as UnaryExpression
 from .sql import Update as Update
 from .sql import UpdateBase as UpdateBase
+from .sql import Values as Values
 from .sql import ValuesBase as ValuesBase
 from .sql import WithinGroup as WithinGroup
 from .sql import alias as alias
@@ -168,6 +170,7 @@ from .sql import outparam as outparam
 from .sql import over as over
 from .sql import select as select
 from .sql import table as table
+from .sql import tablesample as tablesample
 from .sql import text as text
 from .sql import true as true
 from .sql import try_cast as try_cast
@@ -176,6 +179,7 @@ from .sql import type_coerce as type_coerce
 from .sql import union as union
 from .sql import union_all as union_all
 from .sql import update as update
+from .sql import values as values
 from .sql import within_group as within_group
 from .types import ARRAY as ARRAY
 from .types import BIGINT as BIGINT

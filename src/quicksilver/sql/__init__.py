@@ -45,6 +45,7 @@ from .expression import Selectable as Selectable
 from .expression import SelectBase as SelectBase
 from .expression import Subquery as Subquery
 from .expression import TableClause as TableClause
+from .expression import TableSample as TableSample
 from .expression import TableValuedAlias as TableValuedAlias
 from .expression import TextClause as TextClause
 from .expression import TextualSelect as TextualSelect
@@ -55,6 +56,7 @@ from .expression import TypeCoerce as TypeCoerce
 from .expression import UnaryExpression as UnaryExpression
 from .expression import Update as Update
 from .expression import UpdateBase as UpdateBase
+from .expression import Values as Values
 from .expression import ValuesBase as ValuesBase
 from .expression import WithinGroup as WithinGroup
 from .expression import alias as alias
@@ -99,6 +101,7 @@ from .expression import outparam as outparam
 from .expression import over as over
 from .expression import select as select
 from .expression import table as table
+from .expression import tablesample as tablesample
 from .expression import text as text
 from .expression import true as true
 from .expression import try_cast as try_cast
@@ -107,6 +110,7 @@ from .expression import type_coerce as type_coerce
 from .expression import union as union
 from .expression import union_all as union_all
 from .expression import update as update
+from .expression import values as values
 from .expression import within_group as within_group
 from .schema import Column as Column
 from .schema import ForeignKey as ForeignKey

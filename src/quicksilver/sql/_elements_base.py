@@ -14,7 +14,16 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+from typing import (
+    TYPE_CHECKING,
+    AbstractSet,
+    Any,
+    Iterable,
+    Optional,
+    Sequence,
+    TypeVar,
+    Union,
+)
 
 from .. import exc
 from ..util import EMPTY_DICT
@@ -27,6 +36,8 @@ if TYPE_CHECKING:
     from .cache_key import CacheKey
 
 _counter = itertools.count(1)
+_CE = TypeVar("_CE", bound="ClauseElement")
+_BP = TypeVar("_BP", bound="BindParameter")
 
 
 class _anonymous_label(str):
@@ -95,7 +106,7 @@ class ClauseElement(Visitable):
     _execution_options: Any = EMPTY_DICT
     is_clause_element = True
 
-    def _clone(self, **kw: Any) -> "ClauseElement":
+    def _clone(self: _CE, **kw: Any) -> _CE:
         new = self.__class__.__new__(self.__class__)
         new.__dict__ = dict(self.__dict__)
         new.__dict__.pop("_qs_key_memo", None)
@@ -197,7 +208,7 @@ class ColumnElement(ops.ColumnOperators, ClauseElement):
     __visit_name__ = "column_element"
     _is_column_element = True
     primary_key = False
-    foreign_keys: Sequence[Any] = ()
+    foreign_keys: Union[Sequence[Any], AbstractSet[Any]] = ()
     key: Optional[str] = None
     table: Any = None
     _is_literal = False
@@ -361,6 +372,8 @@ class BindParameter(ColumnElement):
 
     __visit_name__ = "bindparam"
     _is_bind_parameter = True
+    #: always set (a name, or an anonymous ``%(id param)s`` label)
+    key: str
     #: the ``id`` inside an anonymous ``key`` (None for a plain name)
     _anon_seed: Optional[int] = None
 
@@ -452,7 +465,7 @@ class BindParameter(ColumnElement):
         new.value = value
         new.callable = None
         new.required = required
-        return new  # type: ignore[return-value]
+        return new
 
     def _convert_to_unique(self) -> None:
         if not self.unique:
@@ -460,12 +473,12 @@ class BindParameter(ColumnElement):
             self.key = _anonymous_label.make(id(self), self._orig_key)
             self._anon_seed = id(self)
 
-    def _clone(self, **kw: Any) -> "BindParameter":
+    def _clone(self: _BP, **kw: Any) -> _BP:
         new = super()._clone()
-        if self.unique or self._anon_seed is not None:
+        if new.unique or new._anon_seed is not None:
             new.key = _anonymous_label.make(id(new), new._orig_key)
             new._anon_seed = id(new)
-        return new  # type: ignore[return-value]
+        return new
 
     def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
         tk = self.type._static_cache_key
@@ -568,6 +581,8 @@ class ClauseList(ClauseElement):
     """A list of clauses joined by an operator (comma by default)."""
 
     __visit_name__ = "clauselist"
+    #: column expressions, or other clauses for the few non-column lists
+    clauses: list[Any]
 
     def __init__(
         self,

@@ -6,13 +6,26 @@ expose ``insert()``; rendering is ``OnConflictCompilerMixin`` in their compilers
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import exc
 from .base import ColumnCollection
 from .coercions import _unwrap, check_literal, expect_where
 from .dml import Insert as StandardInsert
-from .elements import BindParameter, ClauseElement, ColumnClause
+from .elements import (
+    BinaryExpression,
+    BindParameter,
+    ClauseElement,
+    ColumnClause,
+    Grouping,
+)
+from .select import SelectBase
+
+if TYPE_CHECKING:
+    # typed as the compiler it is mixed into; plain object at run time
+    from .compiler.sql import SQLCompiler as _CompilerBase
+else:
+    _CompilerBase = object
 
 
 class OnConflictClause(ClauseElement):
@@ -51,7 +64,7 @@ class OnConflictClause(ClauseElement):
         )
 
     def _target_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
-        els = ()
+        els: tuple[Any, ...] = ()
         if self.inferred_target_elements is not None:
             els = tuple(
                 e if isinstance(e, str) else e._gen_cache_key(anon_map, binds)
@@ -108,7 +121,7 @@ class OnConflictDoUpdate(OnConflictClause):
                 v = BindParameter(
                     None, v, type_=col.type, unique=True, _key_seed="param"
                 )
-            elif getattr(v, "_is_select_base", False):
+            elif isinstance(v, SelectBase):
                 v = v.scalar_subquery()
             self.update_values_to_set.append((col, v))
         self.update_whereclause = expect_where(where) if where is not None else None
@@ -173,7 +186,7 @@ class Insert(StandardInsert):
         return new  # type: ignore[no-any-return]
 
 
-class OnConflictCompilerMixin:
+class OnConflictCompilerMixin(_CompilerBase):
     """Renders ``ON CONFLICT`` clauses; mixed into the PG and SQLite compilers."""
 
     supports_on_conflict_constraint = True
@@ -185,19 +198,19 @@ class OnConflictCompilerMixin:
                     "ON CONFLICT ON CONSTRAINT is not supported by this dialect; "
                     "use index_elements"
                 )
-            return "ON CONSTRAINT " + self.preparer.quote(clause.constraint_target)  # type: ignore[attr-defined]
+            return "ON CONSTRAINT " + self.preparer.quote(clause.constraint_target)
         if clause.inferred_target_elements is None:
             return ""
         cols = []
         for e in clause.inferred_target_elements:
             if isinstance(e, str):
-                cols.append(self.preparer.quote(e))  # type: ignore[attr-defined]
+                cols.append(self.preparer.quote(e))
             else:
-                cols.append(self.process(e, include_table=False, **kw))  # type: ignore[attr-defined]
+                cols.append(self.process(e, include_table=False, **kw))
         text = "(" + ", ".join(cols) + ")"
         if clause.inferred_target_whereclause is not None:
             text += " WHERE " + self.process(
-                clause.inferred_target_whereclause,  # type: ignore[attr-defined]
+                clause.inferred_target_whereclause,
                 include_table=False,
                 **kw,
             )
@@ -211,12 +224,15 @@ class OnConflictCompilerMixin:
         target = self._on_conflict_target(clause, **kw)
         sets = []
         for col, value in clause.update_values_to_set:
+            if isinstance(value, BinaryExpression):
+                # SET x = (a || b), parenthesized as SQLAlchemy writes it
+                value = Grouping(value)
             sets.append(
                 self.preparer.quote(col.name)
-                + " = "  # type: ignore[attr-defined]
+                + " = "
                 + self.process(value.self_group(), **kw)
-            )  # type: ignore[attr-defined]
+            )
         text = "ON CONFLICT " + target + " DO UPDATE SET " + ", ".join(sets)
         if clause.update_whereclause is not None:
-            text += " WHERE " + self.process(clause.update_whereclause, **kw)  # type: ignore[attr-defined]
+            text += " WHERE " + self.process(clause.update_whereclause, **kw)
         return text

@@ -542,7 +542,9 @@ class Enum(String):
                 self.enums = list(values_callable(self.enum_class))
             else:
                 self.enums = [m.name for m in members]
-            self._object_lookup = dict(zip(self.enums, members, strict=False))
+            self._object_lookup: dict[Any, Any] = dict(
+                zip(self.enums, members, strict=False)
+            )
             self._valid_lookup = {m: v for v, m in self._object_lookup.items()}
             if name is None:
                 name = self.enum_class.__name__.lower()
@@ -572,7 +574,7 @@ class Enum(String):
     def _static_cache_key(self) -> Any:
         return (Enum, tuple(self.enums), self.name, self.native_enum, self.enum_class)
 
-    def adapt(self, cls: type, **kw: Any) -> TypeEngine:
+    def adapt(self, cls: type[TypeEngine], **kw: Any) -> TypeEngine:
         if issubclass(cls, Enum):
             args = tuple(self.enums) if self.enum_class is None else (self.enum_class,)
             kw.setdefault("name", self.name)

@@ -260,6 +260,25 @@ class ARRAY(Indexable, Concatenable, TypeEngine):
 
         return process
 
+    def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
+        item_proc = self.item_type.dialect_impl(dialect).literal_processor(dialect)
+        if item_proc is None:
+            return None
+
+        def process(value: Any) -> str:
+            # ARRAY[1, 2] (nested lists: ARRAY[ARRAY[1], ARRAY[2]]), as
+            # SQLAlchemy renders arrays with literal_binds
+            return (
+                "ARRAY["
+                + ", ".join(
+                    process(v) if isinstance(v, (list, tuple)) else item_proc(v)
+                    for v in value
+                )
+                + "]"
+            )
+
+        return process
+
     def result_processor(self, dialect: Any, coltype: Any) -> Optional[Processor]:
         item_proc = self.item_type.dialect_impl(dialect).result_processor(
             dialect, coltype

@@ -151,6 +151,41 @@ class DedupeColumnCollection(ColumnCollection):
             self._index.setdefault(k, c)
 
 
+def _prefix_entries(items: Any, dialect: str) -> tuple[tuple[str, str], ...]:
+    """``prefix_with`` / ``suffix_with`` arguments as ``(text, dialect)`` pairs.
+
+    A ``text()`` element contributes its text; ``dialect`` limits the
+    prefix to that dialect's name ("*" for all), as in SQLAlchemy.
+    """
+    return tuple((getattr(i, "text", i), dialect) for i in items)
+
+
+class HasPrefixes:
+    """``prefix_with()`` for SELECT / INSERT / UPDATE / DELETE (mirrors
+    ``sqlalchemy.sql.expression.HasPrefixes``)."""
+
+    _prefixes: tuple[tuple[str, str], ...] = ()
+
+    def prefix_with(self, *prefixes: Any, dialect: str = "*") -> Any:
+        """Words after the statement keyword: ``INSERT OR IGNORE INTO``,
+        ``SELECT SQL_NO_CACHE``; only on ``dialect`` unless it is "*"."""
+        new = self._generate()  # type: ignore[attr-defined]
+        new._prefixes = self._prefixes + _prefix_entries(prefixes, dialect)
+        return new
+
+
+class HasSuffixes:
+    """``suffix_with()`` (mirrors ``sqlalchemy.sql.expression.HasSuffixes``)."""
+
+    _suffixes: tuple[tuple[str, str], ...] = ()
+
+    def suffix_with(self, *suffixes: Any, dialect: str = "*") -> Any:
+        """Words at the end of the statement; only on ``dialect`` unless "*"."""
+        new = self._generate()  # type: ignore[attr-defined]
+        new._suffixes = self._suffixes + _prefix_entries(suffixes, dialect)
+        return new
+
+
 class Generative:
     """Methods of generative statements return modified copies."""
 

@@ -85,8 +85,9 @@ class ForeignKey(SchemaItem):
         if isinstance(self._colspec, str):
             return self._colspec
         col = self._table_column
+        assert col is not None  # a ForeignKey is built from a str or a column
         if col.table is None:
-            return col.key  # type: ignore[no-any-return]
+            return str(col.key)
         return f"{col.table.fullname}.{col.key}"
 
     @property
@@ -171,7 +172,7 @@ class ForeignKey(SchemaItem):
         found = selectable.corresponding_column(self.parent)
         return self.parent if found is None else found
 
-    def _set_parent(self, column: Any, **kw: Any) -> None:
+    def _set_parent(self, column: Any, /, **kw: Any) -> None:
         if self.parent is not None and self.parent is not column:
             raise exc.InvalidRequestError("This ForeignKey already has a parent !")
         self.parent = column
@@ -228,7 +229,7 @@ class Constraint(SchemaItem):
         self.dialect_kwargs = dialect_kw
         self._qs_order = next(_order)
 
-    def _set_parent(self, table: Any, **kw: Any) -> None:
+    def _set_parent(self, table: Any, /, **kw: Any) -> None:
         self.table = table
         table.constraints.add(self)
 
@@ -244,7 +245,7 @@ class ColumnCollectionConstraint(Constraint):
         self._pending = list(columns)
         self.columns = DedupeColumnCollection()
 
-    def _set_parent(self, table: Any, **kw: Any) -> None:
+    def _set_parent(self, table: Any, /, **kw: Any) -> None:
         super()._set_parent(table)
         for c in self._pending:
             self._add_column(c)
@@ -284,7 +285,7 @@ class PrimaryKeyConstraint(ColumnCollectionConstraint):
 
     __visit_name__ = "primary_key_constraint"
 
-    def _set_parent(self, table: Any, **kw: Any) -> None:
+    def _set_parent(self, table: Any, /, **kw: Any) -> None:
         existing = getattr(table, "primary_key", None)
         Constraint._set_parent(self, table)
         if existing is not None and existing is not self:
@@ -417,7 +418,7 @@ class ForeignKeyConstraint(ColumnCollectionConstraint):
         if table is not None:
             table.append_constraint(self)
 
-    def _set_parent(self, table: Any, **kw: Any) -> None:
+    def _set_parent(self, table: Any, /, **kw: Any) -> None:
         Constraint._set_parent(self, table)
         if self._pending:
             for c, fk in zip(self._pending, self.elements, strict=False):
@@ -490,7 +491,7 @@ class Index(SchemaItem):
         if table is not None:
             table.append_constraint(self)
 
-    def _set_parent(self, table: Any, **kw: Any) -> None:
+    def _set_parent(self, table: Any, /, **kw: Any) -> None:
         if self.table is not None and self.table is not table:
             raise exc.ArgumentError(
                 f"Index '{self.name}' is against table '{self.table.description}', and "

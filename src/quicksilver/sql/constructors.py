@@ -17,13 +17,11 @@ from .elements import (
     ColumnClause,
     ColumnElement,
     False_,
-    Grouping,
     Label,
     Null,
     TextClause,
     True_,
     Tuple,
-    UnaryExpression,
 )
 from .special import (
     Case,
@@ -153,20 +151,31 @@ def text(text: str) -> TextClause:
     return TextClause(text)
 
 
+def _order_element(column: Any) -> Any:
+    # a string names a label of the SELECT list: desc("n") -> ORDER BY n DESC
+    if isinstance(column, str):
+        from .special import _label_reference
+
+        return _label_reference(column)
+    return expect_column(column)
+
+
 def asc(column: Any) -> Any:
-    return expect_column(column).asc()
+    """``column ASC``; a string names a SELECT label (``sqlalchemy.asc``)."""
+    return _order_element(column).asc()
 
 
 def desc(column: Any) -> Any:
-    return expect_column(column).desc()
+    """``column DESC``; a string names a SELECT label (``sqlalchemy.desc``)."""
+    return _order_element(column).desc()
 
 
 def nulls_first(column: Any) -> Any:
-    return expect_column(column).nulls_first()
+    return _order_element(column).nulls_first()
 
 
 def nulls_last(column: Any) -> Any:
-    return expect_column(column).nulls_last()
+    return _order_element(column).nulls_last()
 
 
 nullsfirst = nulls_first
@@ -208,11 +217,17 @@ def label(name: str, element: Any, type_: Any = None) -> Label:
 
 
 def any_(expr: Any) -> Any:
-    return UnaryExpression(Grouping(expect_column(expr)), operator=ops.any_op)
+    """``ANY (expr)``, e.g. ``col == any_(array_col)`` (mirrors ``sqlalchemy.any_``)."""
+    from .special import CollectionAggregate
+
+    return CollectionAggregate(expr, ops.any_op)
 
 
 def all_(expr: Any) -> Any:
-    return UnaryExpression(Grouping(expect_column(expr)), operator=ops.all_op)
+    """``ALL (expr)`` (mirrors ``sqlalchemy.all_``)."""
+    from .special import CollectionAggregate
+
+    return CollectionAggregate(expr, ops.all_op)
 
 
 def outparam(key: str, type_: Any = None) -> BindParameter:

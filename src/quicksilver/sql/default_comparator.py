@@ -427,14 +427,18 @@ def _regexp(
 
 
 def _any_all(expr: ColumnElement, op: Any, **kw: Any) -> Any:
-    return UnaryExpression(
-        Grouping(expr), operator=op, type_=getattr(expr.type, "item_type", expr.type)
-    )
+    from .special import CollectionAggregate
+
+    return CollectionAggregate(expr, op)
 
 
 def _bitwise(expr: ColumnElement, op: Any, other: Any, **kw: Any) -> Any:
     right = _literal_for(expr, op, other)
     return BinaryExpression(expr, right, op, type_=expr.type)
+
+
+def _bitwise_not(expr: ColumnElement, op: Any, **kw: Any) -> Any:
+    return UnaryExpression(expr, operator=op, type_=expr.type)
 
 
 def _getitem_unsupported(expr: ColumnElement, op: Any, *a: Any, **kw: Any) -> Any:
@@ -498,6 +502,10 @@ _IMPLS: dict[Any, Callable[..., Any]] = {
     ops.all_op: _any_all,
     ops.bitwise_and_op: _bitwise,
     ops.bitwise_or_op: _bitwise,
+    ops.bitwise_xor_op: _bitwise,
+    ops.bitwise_lshift_op: _bitwise,
+    ops.bitwise_rshift_op: _bitwise,
+    ops.bitwise_not_op: _bitwise_not,
     ops.getitem: _getitem_unsupported,
 }
 

@@ -26,7 +26,8 @@ class SchemaItem(Visitable):
     __visit_name__ = "schema_item"
     info: dict[str, Any]
 
-    def _set_parent(self, parent: Any, **kw: Any) -> None:
+    def _set_parent(self, parent: Any, /, **kw: Any) -> None:
+        # positional-only: subclasses name it table / column / metadata
         raise NotImplementedError()
 
     def _set_parent_with_dispatch(self, parent: Any, **kw: Any) -> None:
@@ -50,7 +51,7 @@ class DefaultGenerator(SchemaItem):
     column: Any = None
     for_update = False
 
-    def _set_parent(self, parent: Any, **kw: Any) -> None:
+    def _set_parent(self, parent: Any, /, **kw: Any) -> None:
         self.column = parent
         if self.for_update:
             parent.onupdate = self
@@ -162,7 +163,7 @@ class Sequence(DefaultGenerator):
 
         return next_value(self)
 
-    def _set_parent(self, parent: Any, **kw: Any) -> None:
+    def _set_parent(self, parent: Any, /, **kw: Any) -> None:
         super()._set_parent(parent)
         if parent.table is not None:
             self._set_table(parent.table)
@@ -200,7 +201,7 @@ class FetchedValue(SchemaItem):
     def __init__(self, for_update: bool = False) -> None:
         self.for_update = for_update
 
-    def _set_parent(self, parent: Any, **kw: Any) -> None:
+    def _set_parent(self, parent: Any, /, **kw: Any) -> None:
         self.column = parent
         if self.for_update:
             parent.server_onupdate = self
@@ -246,7 +247,7 @@ class Computed(FetchedValue):
         self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else sqltext
         self.persisted = persisted
 
-    def _set_parent(self, parent: Any, **kw: Any) -> None:
+    def _set_parent(self, parent: Any, /, **kw: Any) -> None:
         self.column = parent
         parent.computed = self
         parent.server_default = self
@@ -274,7 +275,7 @@ class Identity(FetchedValue):
         self.increment = increment
         self.options = kw
 
-    def _set_parent(self, parent: Any, **kw: Any) -> None:
+    def _set_parent(self, parent: Any, /, **kw: Any) -> None:
         self.column = parent
         parent.identity = self
         parent.server_default = self

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import exc
-from .base import ColumnCollection, Executable
+from .base import ColumnCollection, Executable, HasPrefixes
 from .coercions import (
     _unwrap,
     check_literal,
@@ -25,9 +25,10 @@ from .elements import (
     ColumnElement,
     _key_of_all,
 )
+from .select import SelectBase
 
 
-class UpdateBase(Executable, ClauseElement):
+class UpdateBase(HasPrefixes, Executable, ClauseElement):
     """Base of INSERT / UPDATE / DELETE."""
 
     is_dml = True
@@ -121,7 +122,7 @@ class ValuesBase(UpdateBase):
                 col = key
                 key = key.key
         if isinstance(value, ClauseElement):
-            if getattr(value, "_is_select_base", False):
+            if isinstance(value, SelectBase):
                 value = value.scalar_subquery()
             return key, value
         if col is None:
@@ -277,6 +278,7 @@ class Insert(ValuesBase):
             return None
         return (
             "insert",
+            self._prefixes,
             tk,
             vk,
             rk,
@@ -351,6 +353,7 @@ class Update(DMLWhereBase, ValuesBase):
             return None
         return (
             "update",
+            self._prefixes,
             tk,
             vk,
             wk,
@@ -373,7 +376,7 @@ class Delete(DMLWhereBase, UpdateBase):
         rk = self._gen_returning_key(anon_map, binds)
         if wk is None or rk is None:
             return None
-        return ("delete", tk, wk, rk, self._return_defaults)
+        return ("delete", self._prefixes, tk, wk, rk, self._return_defaults)
 
 
 def insert(table: Any) -> Insert:

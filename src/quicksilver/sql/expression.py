@@ -1,5 +1,8 @@
 """Facade: the SQL expression language (mirrors ``sqlalchemy.sql.expression``)."""
 
+from ._values import ScalarValues as ScalarValues
+from ._values import Values as Values
+from ._values import values as values
 from .base import ColumnCollection as ColumnCollection
 from .base import Executable as Executable
 from .constructors import all_ as all_
@@ -91,6 +94,7 @@ from .selectable import Lateral as Lateral
 from .selectable import Selectable as Selectable
 from .selectable import Subquery as Subquery
 from .selectable import TableClause as TableClause
+from .selectable import TableSample as TableSample
 from .selectable import TableValuedAlias as TableValuedAlias
 from .selectable import alias as alias
 from .selectable import join as join
@@ -98,6 +102,7 @@ from .selectable import join_condition as join_condition
 from .selectable import lateral as lateral
 from .selectable import outerjoin as outerjoin
 from .selectable import table as table
+from .selectable import tablesample as tablesample
 from .special import Case as Case
 from .special import Cast as Cast
 from .special import Extract as Extract

@@ -114,7 +114,7 @@ class FunctionElement(ColumnElement):
         return WithinGroup(self, *order_by)
 
     def select(self) -> Any:
-        from .selectable import Select
+        from .select import Select
 
         return Select(self)
 

@@ -149,6 +149,22 @@ def bitwise_or_op(a: Any, b: Any) -> Any:
     raise NotImplementedError()
 
 
+def bitwise_xor_op(a: Any, b: Any) -> Any:
+    raise NotImplementedError()
+
+
+def bitwise_not_op(a: Any) -> Any:
+    raise NotImplementedError()
+
+
+def bitwise_lshift_op(a: Any, b: Any) -> Any:
+    raise NotImplementedError()
+
+
+def bitwise_rshift_op(a: Any, b: Any) -> Any:
+    raise NotImplementedError()
+
+
 def regexp_match_op(a: Any, b: Any, flags: Any = None) -> Any:
     return a.regexp_match(b, flags=flags)
 
@@ -216,6 +232,10 @@ _PRECEDENCE: dict[Any, int] = {
     neg: 8,
     bitwise_and_op: 7,
     bitwise_or_op: 7,
+    bitwise_xor_op: 7,
+    bitwise_not_op: 7,
+    bitwise_lshift_op: 7,
+    bitwise_rshift_op: 7,
     add: 7,
     sub: 7,
     concat_op: 5,
@@ -564,6 +584,22 @@ class ColumnOperators(Operators):
 
     def bitwise_or(self, other: Any) -> Any:
         return self.operate(bitwise_or_op, other)
+
+    def bitwise_xor(self, other: Any) -> Any:
+        """``a ^ b`` (PostgreSQL ``#``; SQLite ``(a | b) - (a & b)``)."""
+        return self.operate(bitwise_xor_op, other)
+
+    def bitwise_not(self) -> Any:
+        """``~a``."""
+        return self.operate(bitwise_not_op)
+
+    def bitwise_lshift(self, other: Any) -> Any:
+        """``a << b``."""
+        return self.operate(bitwise_lshift_op, other)
+
+    def bitwise_rshift(self, other: Any) -> Any:
+        """``a >> b``."""
+        return self.operate(bitwise_rshift_op, other)
 
 
 def is_true(a: Any) -> Any:

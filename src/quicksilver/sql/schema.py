@@ -116,7 +116,7 @@ class Column(ColumnClause, SchemaItem):
         self.dialect_kwargs = dict(dialect_kwargs)
         self.dialect_options = self.dialect_kwargs
         self.constraints: set[Any] = set()
-        self.foreign_keys: set[ForeignKey] = set()  # type: ignore[assignment]
+        self.foreign_keys: set[ForeignKey] = set()
         self.default = None
         self.onupdate = None
         self.server_default = None
@@ -190,7 +190,7 @@ class Column(ColumnClause, SchemaItem):
         """True if this column has a foreign key to ``column``."""
         return any(fk.column is column for fk in self.foreign_keys)
 
-    def _set_parent(self, table: Any, **kw: Any) -> None:
+    def _set_parent(self, table: Any, /, **kw: Any) -> None:
         if self.name is None:
             raise exc.ArgumentError(
                 "Column must be constructed with a non-blank name or assign a "
@@ -493,7 +493,7 @@ class Table(TableClause, SchemaItem):
     def append_constraint(self, constraint: Any) -> None:
         constraint._set_parent(self)
 
-    def _set_parent(self, metadata: Any, **kw: Any) -> None:
+    def _set_parent(self, metadata: Any, /, **kw: Any) -> None:
         metadata._add_table(self)
 
     def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:

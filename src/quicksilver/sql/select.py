@@ -11,7 +11,7 @@ from typing import Any, Iterable, Optional
 
 from .. import exc
 from . import operators as ops
-from .base import ColumnCollection, Executable
+from .base import ColumnCollection, Executable, HasPrefixes, HasSuffixes
 from .coercions import (
     _unwrap,
     expect_column,
@@ -78,6 +78,8 @@ class SelectBase(Executable, Selectable):
     _group_by_clauses: tuple[Any, ...] = ()
     _limit_clause: Any = None
     _offset_clause: Any = None
+    _fetch_clause: Any = None
+    _fetch_clause_options: Optional[dict[str, bool]] = None
     _for_update_arg: Any = None
     _label_style = LABEL_STYLE_DEFAULT
 
@@ -145,7 +147,9 @@ class SelectBase(Executable, Selectable):
         return new
 
     def limit(self, limit: Any) -> Any:
+        """``LIMIT n``; replaces a ``fetch()`` given before, as in SQLAlchemy."""
         new = self._generate()
+        new._fetch_clause = new._fetch_clause_options = None
         new._limit_clause = _offset_or_limit(limit, "limit")
         return new
 
@@ -164,7 +168,20 @@ class SelectBase(Executable, Selectable):
         return new
 
     def fetch(self, count: Any, with_ties: bool = False, percent: bool = False) -> Any:
-        return self.limit(count)
+        """``FETCH FIRST n [PERCENT] ROWS ONLY|WITH TIES`` (replaces ``limit()``).
+
+        Rendered as SQL:2008 ``FETCH`` where the dialect has it; SQLite, which
+        has not, gets the equivalent ``LIMIT`` for a plain count.
+        ``fetch(None)`` removes it.
+        """
+        new = self._generate()
+        new._limit_clause = None
+        if count is None:
+            new._fetch_clause = new._fetch_clause_options = None
+        else:
+            new._fetch_clause = _offset_or_limit(count, "fetch")
+            new._fetch_clause_options = {"with_ties": with_ties, "percent": percent}
+        return new
 
     def with_for_update(
         self,
@@ -187,9 +204,11 @@ class SelectBase(Executable, Selectable):
         return new
 
     def _gen_limit_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
-        parts = []
-        for item in (self._limit_clause, self._offset_clause):
+        parts: list[Any] = []
+        for item in (self._limit_clause, self._offset_clause, self._fetch_clause):
             parts.append(None if item is None else item._gen_cache_key(anon_map, binds))
+        if self._fetch_clause_options:
+            parts.append(tuple(sorted(self._fetch_clause_options.items())))
         ob = _key_of_all(self._order_by_clauses, anon_map, binds)
         gb = _key_of_all(self._group_by_clauses, anon_map, binds)
         fu = (
@@ -200,7 +219,7 @@ class SelectBase(Executable, Selectable):
         return (tuple(parts), ob, gb, fu, self._label_style)
 
 
-class Select(SelectBase):
+class Select(HasPrefixes, HasSuffixes, SelectBase):
     """``SELECT`` (mirrors ``sqlalchemy.sql.Select``); build it with ``select()``."""
 
     __visit_name__ = "select"
@@ -213,8 +232,6 @@ class Select(SelectBase):
     _correlate: tuple[Any, ...] = ()
     _correlate_except: Optional[tuple[Any, ...]] = None
     _auto_correlate = True
-    _prefixes: tuple[str, ...] = ()
-    _suffixes: tuple[str, ...] = ()
 
     def __init__(self, *entities: Any) -> None:
         self._raw_columns = [expect_columns_clause(e) for e in entities]
@@ -245,7 +262,7 @@ class Select(SelectBase):
         memo = self.__dict__.get("_qs_naming")
         if memo is not None:
             return memo  # type: ignore[no-any-return]
-        out = []
+        out: list[tuple[str, Any, Any]] = []
         seen_names: set[str] = set()
         seen_keys: set[str] = set()
         tablename_plus = self._label_style == LABEL_STYLE_TABLENAME_PLUS_COL
@@ -465,16 +482,6 @@ class Select(SelectBase):
         )
         return new  # type: ignore[no-any-return]
 
-    def prefix_with(self, *prefixes: str, dialect: str = "*") -> "Select":
-        new = self._generate()
-        new._prefixes = self._prefixes + tuple(prefixes)
-        return new  # type: ignore[no-any-return]
-
-    def suffix_with(self, *suffixes: str, dialect: str = "*") -> "Select":
-        new = self._generate()
-        new._suffixes = self._suffixes + tuple(suffixes)
-        return new  # type: ignore[no-any-return]
-
     @property
     def whereclause(self) -> Optional[ColumnElement]:
         if not self._where_criteria:
@@ -513,6 +520,9 @@ class Select(SelectBase):
                     seen.add(key)
                     froms.append(f)
 
+        # select_from() targets first, then the columns', then WHERE's: the
+        # order SQLAlchemy 2.x writes them in
+        add(self._from_obj)
         for c in self._raw_columns:
             add(
                 c._from_objects[:1]
@@ -521,7 +531,6 @@ class Select(SelectBase):
             )
         for w in self._where_criteria:
             add(w._from_objects)
-        add(self._from_obj)
         return froms
 
     def _froms_with_joins(self) -> list[Any]:
@@ -654,6 +663,7 @@ class Select(SelectBase):
         if (
             self._limit_clause is not None
             or self._offset_clause is not None
+            or self._fetch_clause is not None
             or self._order_by_clauses
             or self._group_by_clauses
             or self._for_update_arg is not None

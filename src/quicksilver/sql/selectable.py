@@ -115,8 +115,11 @@ class FromClause(Selectable):
     def lateral(self, name: Optional[str] = None) -> "Lateral":
         return Lateral(self, name)
 
-    def tablesample(self, *a: Any, **kw: Any) -> Any:
-        raise NotImplementedError("TABLESAMPLE is not supported yet")
+    def tablesample(
+        self, sampling: Any, name: Optional[str] = None, seed: Any = None
+    ) -> "TableSample":
+        """``self AS name TABLESAMPLE method(arg) [REPEATABLE (seed)]``."""
+        return TableSample(self, sampling, name=name, seed=seed)
 
     def is_derived_from(self, fromclause: Any) -> bool:
         return fromclause is self
@@ -282,7 +285,7 @@ def _tables_of(fromclause: Any) -> list[Any]:
     return out
 
 
-def _fks_between(a: Any, b: Any) -> list[tuple[Any, Any]]:
+def _fks_between(a: Any, b: Any) -> list[tuple[Any, Any, Any]]:
     """(foreign key column, referenced column) pairs linking ``a`` and ``b``."""
     pairs = []
     for fk in sorted(b.foreign_keys, key=lambda fk: fk.parent._qs_order):
@@ -341,7 +344,11 @@ class AliasedReturnsRows(FromClause):
     def __init__(self, selectable: Any, name: Optional[str] = None) -> None:
         self.element = selectable
         if name is None:
-            name = _anonymous_label.make(id(self), "anon")
+            # an unnamed table alias is ``t AS t_1``, anything else ``anon_1``
+            base = selectable.name if getattr(selectable, "_is_table", False) else None
+            if not isinstance(base, str) or isinstance(base, _anonymous_label):
+                base = "anon"
+            name = _anonymous_label.make(id(self), base)
         self.name = name
 
     @property
@@ -393,6 +400,41 @@ class Alias(AliasedReturnsRows):
     @property
     def foreign_keys(self) -> set[Any]:
         return {fk for c in self.c for fk in c.foreign_keys}
+
+
+class TableSample(Alias):
+    """``t AS name TABLESAMPLE system(10) REPEATABLE (seed)`` (mirrors
+    ``sqlalchemy.sql.expression.TableSample``).
+
+    A number as ``sampling`` means ``func.system(number)``, as in
+    SQLAlchemy; a function (``func.bernoulli(5)``) names the method.
+    """
+
+    __visit_name__ = "tablesample"
+
+    def __init__(
+        self,
+        selectable: Any,
+        sampling: Any,
+        name: Optional[str] = None,
+        seed: Any = None,
+    ) -> None:
+        from .coercions import expect_column_or_literal
+        from .functions import FunctionElement, func
+
+        super().__init__(selectable, name)
+        if not isinstance(sampling, FunctionElement):
+            sampling = func.system(sampling)
+        self.sampling = sampling
+        self.seed = None if seed is None else expect_column_or_literal(seed)
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        base = super()._gen_cache_key(anon_map, binds)
+        sk = self.sampling._gen_cache_key(anon_map, binds)
+        seed = () if self.seed is None else self.seed._gen_cache_key(anon_map, binds)
+        if base is None or sk is None or seed is None:
+            return None
+        return base + (sk, seed)
 
 
 class Subquery(AliasedReturnsRows):
@@ -467,11 +509,11 @@ class CTE(AliasedReturnsRows, Generative):
         sel = getattr(CompoundSelect, "_" + kind)(self.element, *other)
         new = CTE(sel, self.name, self.recursive)
         new._restates = self
-        new.__dict__["_columns"] = self.c
         return new
 
-    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
-        seen = anon_map.setdefault(("cte",), {})  # type: ignore[call-overload]
+    def _gen_cache_key(self, anon_map: dict[Any, Any], binds: list[Any]) -> Any:
+        # the CTEs seen so far ride along in anon_map under a tuple key
+        seen: dict[int, int] = anon_map.setdefault(("cte",), {})
         if id(self) in seen:
             return ("cte_ref", seen[id(self)])
         seen[id(self)] = len(seen)
@@ -479,7 +521,9 @@ class CTE(AliasedReturnsRows, Generative):
         if ek is None:
             return None
         ak = (
-            self._cte_alias._gen_cache_key(anon_map, binds) if self._cte_alias else None
+            self._cte_alias._gen_cache_key(anon_map, binds)
+            if self._cte_alias is not None
+            else None
         )
         return ("cte", _anon_key(self.name, anon_map), ek, self.recursive, ak)
 
@@ -560,6 +604,13 @@ def alias(selectable: Any, name: Optional[str] = None, flat: bool = False) -> An
 
 def lateral(selectable: Any, name: Optional[str] = None) -> Any:
     return selectable.lateral(name)
+
+
+def tablesample(
+    selectable: Any, sampling: Any, name: Optional[str] = None, seed: Any = None
+) -> TableSample:
+    """``selectable TABLESAMPLE ...`` (mirrors ``sqlalchemy.tablesample``)."""
+    return TableSample(selectable, sampling, name=name, seed=seed)
 
 
 __all__ = ["Executable"]

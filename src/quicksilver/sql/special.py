@@ -6,7 +6,7 @@ ARRAY and JSON and ``ARRAY.any()`` / ``all()``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional, cast
 
 from .. import exc
 from . import operators as ops
@@ -24,6 +24,9 @@ from .elements import (
     _null_type,
 )
 from .type_api import to_instance
+
+if TYPE_CHECKING:
+    from ._types_structured import ARRAY
 
 
 class Cast(ColumnElement):
@@ -147,7 +150,7 @@ class Case(ColumnElement):
 
     @property
     def _from_objects(self) -> list[Any]:
-        out = []
+        out = list(self.value._from_objects) if self.value is not None else []
         for c, r in self.whens:
             out.extend(c._from_objects)
             out.extend(r._from_objects)
@@ -364,23 +367,101 @@ class _JSONPathElement(BinaryExpression):
         super().__init__(expr, right, ops.json_path_getitem_op, type_=expr.type)
 
 
-def _array_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
+class Slice(ColumnElement):
+    """``start:stop`` inside an ARRAY index, ``col[1:3]`` (mirrors
+    ``sqlalchemy.sql.expression.Slice``)."""
+
+    __visit_name__ = "slice"
+
+    def __init__(self, start: Any, stop: Any, key: Optional[str] = None) -> None:
+        self.start = _array_index(start, key)
+        self.stop = _array_index(stop, key)
+        self.type = _null_type()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return [f for e in (self.start, self.stop) for f in e._from_objects]
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        return self
+
+    def _gen_cache_key(self, anon_map: dict[Any, int], binds: list[Any]) -> Any:
+        a = self.start._gen_cache_key(anon_map, binds)
+        b = self.stop._gen_cache_key(anon_map, binds)
+        return None if a is None or b is None else ("slice", a, b)
+
+
+def _array_index(index: Any, key: Optional[str]) -> ColumnElement:
     from .sqltypes import Integer
 
-    if isinstance(index, slice):
-        raise exc.ArgumentError("ARRAY slices are not supported yet; use func calls")
     if isinstance(index, ColumnElement):
-        right = index
-    else:
-        right = BindParameter(
-            None,
-            index,
-            type_=Integer(),
-            unique=True,
-            _key_seed=expr.key,
-            _compared_to_operator=ops.getitem,
-        )
-    return BinaryExpression(expr, right, ops.getitem, type_=expr.type.item_type)
+        return index
+    return BindParameter(
+        None,
+        index,
+        type_=Integer(),
+        unique=True,
+        _key_seed=key,
+        _compared_to_operator=ops.getitem,
+    )
+
+
+def _array_getitem(expr: ColumnElement, index: Any) -> ColumnElement:
+    """``expr[index]`` / ``expr[a:b]``; ``zero_indexes`` shifts Python's
+    0-based numbers to SQL's 1-based ones, as in SQLAlchemy."""
+    shift = 1 if getattr(expr.type, "zero_indexes", False) else 0
+    if isinstance(index, slice):
+        if index.step is not None:
+            raise exc.ArgumentError("ARRAY slices take no step")
+        start, stop = index.start, index.stop
+        if shift:
+            start, stop = start + shift, stop + shift
+        right: ColumnElement = Slice(start, stop, expr.key)
+        return BinaryExpression(expr, right, ops.getitem, type_=expr.type)
+    if shift and isinstance(index, int):
+        index += shift
+    right = _array_index(index, expr.key)
+    return BinaryExpression(expr, right, ops.getitem, type_=_item_type(expr))
+
+
+def _item_type(expr: ColumnElement) -> Any:
+    """The element type of an ARRAY expression (the comparator ensured it)."""
+    return cast("ARRAY", expr.type).item_type
+
+
+class CollectionAggregate(UnaryExpression):
+    """``ANY (expr)`` / ``ALL (expr)`` (mirrors SQLAlchemy's class).
+
+    Only comparisons apply, and the aggregate always goes on the right:
+    ``any_(col) == 5`` is written ``5 = ANY (col)``, with ``<`` and ``>``
+    mirrored, as SQL requires.  The other side's bind takes the array's
+    element type.
+    """
+
+    def __init__(self, expr: Any, operator: Any) -> None:
+        from .coercions import expect_column
+
+        expr = expect_column(expr)
+        item_type = getattr(expr.type, "item_type", None)
+        super().__init__(Grouping(expr), operator=operator, type_=item_type)
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        from .default_comparator import _literal_for
+        from .sqltypes import Boolean
+
+        if not ops.is_comparison(op):
+            raise exc.ArgumentError(
+                "Only comparison operators may be used with ANY/ALL"
+            )
+        mirrored = _MIRROR.get(op, op)
+        left = _literal_for(self, mirrored, other[0])
+        return BinaryExpression(left, self, mirrored, type_=Boolean())
+
+    def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ANY/ALL must be compared from the aggregate's side")
+
+
+_MIRROR = {ops.lt: ops.gt, ops.gt: ops.lt, ops.le: ops.ge, ops.ge: ops.le}
 
 
 def _array_any_all(
@@ -389,7 +470,7 @@ def _array_any_all(
     operator = operator or ops.eq
     from .coercions import expect_column_or_literal
 
-    item_type = expr.type.item_type
+    item_type = _item_type(expr)
     if isinstance(other, ClauseElement) or hasattr(other, "__clause_element__"):
         left = expect_column_or_literal(other, item_type)
     else:

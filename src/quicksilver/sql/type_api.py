@@ -143,7 +143,7 @@ class TypeEngine:
         """This type adapted to ``dialect`` (its ``colspecs`` implementation)."""
         return self._memos(dialect)["impl"]  # type: ignore[no-any-return]
 
-    def _memos(self, dialect: Any) -> dict[str, Any]:
+    def _memos(self, dialect: Any) -> dict[Any, Any]:
         try:
             cache = self.__dict__["_qs_memos"]
         except KeyError:
@@ -159,7 +159,7 @@ class TypeEngine:
 
     def _resolve_impl(self, dialect: Any) -> "TypeEngine":
         if self._variant_mapping:
-            variant = self._variant_mapping.get(getattr(dialect, "name", None))
+            variant = self._variant_mapping.get(getattr(dialect, "name", ""))
             if variant is not None:
                 return variant.dialect_impl(dialect)
         descriptor = getattr(dialect, "type_descriptor", None)
@@ -277,7 +277,7 @@ class TypeEngine:
         new.__dict__.update(kw)
         return new
 
-    def adapt(self, cls: type, **kw: Any) -> "TypeEngine":
+    def adapt(self, cls: type["TypeEngine"], **kw: Any) -> "TypeEngine":
         """A ``cls`` instance configured like this one (same constructor args)."""
         args = {}
         for name in _arg_names(cls):

@@ -7,6 +7,7 @@ from .base import PGDialect as PGDialect
 dialect = psycopg.dialect
 
 try:  # dialect-specific DML and types, written alongside the compilers
+    from .array import array as array
     from .dml import Insert as Insert
     from .dml import insert as insert
     from .types import *  # noqa: F403
@@ -14,4 +15,13 @@ try:  # dialect-specific DML and types, written alongside the compilers
 except ImportError:  # pragma: no cover - during bring-up only
     _types_all = []
 
-__all__ = ["PGDialect", "dialect", "base", "psycopg", "insert", "Insert", *_types_all]
+__all__ = [
+    "PGDialect",
+    "dialect",
+    "base",
+    "psycopg",
+    "insert",
+    "Insert",
+    "array",
+    *_types_all,
+]

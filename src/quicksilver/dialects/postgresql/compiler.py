@@ -92,6 +92,11 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
             text += " ESCAPE " + self.render_literal_value(escape, sqltypes.String())
         return text
 
+    def _bitwise_xor_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        return (
+            self.process(binary.left, **kw) + " # " + self.process(binary.right, **kw)
+        )
+
     def _regexp_binary(self, binary: Any, op: Any, **kw: Any) -> str:
         flags = binary.modifiers.get("flags")
         word = " ~* " if flags and "i" in flags else " ~ "
@@ -133,6 +138,18 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
                 text += " \n LIMIT ALL"
             text += " OFFSET " + self.process(select._offset_clause, **kw)
         return text
+
+    def visit_array(self, element: Any, **kw: Any) -> str:
+        return render_array(self, element, **kw)
+
+    def visit_slice(self, element: Any, **kw: Any) -> str:
+        return (
+            self.process(element.start, **kw) + ":" + self.process(element.stop, **kw)
+        )
+
+    def _fetch_operand(self, clause: Any, **kw: Any) -> str:
+        # PostgreSQL needs a parenthesized expression for a bound FETCH count
+        return "(" + self.process(clause, **kw) + ")"
 
     def for_update_clause(self, select: Any, **kw: Any) -> str:
         arg = select._for_update_arg
@@ -186,6 +203,17 @@ class PGCompiler(OnConflictCompilerMixin, SQLCompiler):
 
     def bindparam_string(self, name: str, expanding: bool = False, **kw: Any) -> str:
         return super().bindparam_string(name, expanding=expanding, **kw)
+
+
+def render_array(compiler: Any, element: Any, **kw: Any) -> str:
+    """``ARRAY[a, b]``; an empty one is cast (``ARRAY[]::INTEGER[]``) since
+    PostgreSQL cannot infer its type."""
+    if not element.clauses:
+        tc = compiler.dialect.type_compiler_instance
+        return "ARRAY[]::" + tc.process(element.type)
+    return (
+        "ARRAY[" + ", ".join(compiler.process(c, **kw) for c in element.clauses) + "]"
+    )
 
 
 def _bind_cast(compiler: PGCompiler, type_: Any) -> str:

@@ -143,6 +143,14 @@ class _PGJSONPath(sqltypes.JSONPathType):
 
         return process
 
+    def literal_processor(self, dialect: Any) -> Any:
+        def process(value: Any) -> str:
+            # a text[] literal, '{a, b}', as SQLAlchemy writes it
+            inner = ", ".join(str(v) for v in value)
+            return "'{" + inner.replace("'", "''") + "}'"
+
+        return process
+
 
 class BYTEA(sqltypes.LargeBinary):
     __visit_name__ = "BYTEA"

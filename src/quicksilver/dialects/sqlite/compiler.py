@@ -44,6 +44,21 @@ SQLITE_RESERVED = frozenset(
 )
 
 
+#: EXTRACT field -> strftime format (SQLAlchemy's table)
+_EXTRACT_FORMATS = {
+    "month": "%m",
+    "day": "%d",
+    "year": "%Y",
+    "second": "%S",
+    "hour": "%H",
+    "doy": "%j",
+    "minute": "%M",
+    "epoch": "%s",
+    "dow": "%w",
+    "week": "%W",
+}
+
+
 class SQLiteIdentifierPreparer(IdentifierPreparer):
     """SQLite's reserved words."""
 
@@ -57,18 +72,68 @@ class SQLiteCompiler(OnConflictCompilerMixin, SQLCompiler):
     supports_on_conflict_constraint = False
 
     def limit_clause(self, select: Any, **kw: Any) -> str:
+        return self._limit_offset(select._limit_clause, select._offset_clause, **kw)
+
+    def _limit_offset(self, limit: Any, offset: Any, **kw: Any) -> str:
         from ...sql.constructors import literal
 
         text = ""
-        if select._limit_clause is not None:
-            text += "\n LIMIT " + self.process(select._limit_clause, **kw)
-        if select._offset_clause is not None:
-            if select._limit_clause is None:
+        if limit is not None:
+            text += "\n LIMIT " + self.process(limit, **kw)
+        if offset is not None:
+            if limit is None:
                 text += "\n LIMIT " + self.process(literal(-1), **kw)
-            text += " OFFSET " + self.process(select._offset_clause, **kw)
+            text += " OFFSET " + self.process(offset, **kw)
         else:
             text += " OFFSET " + self.process(literal(0), **kw)
         return text
+
+    def fetch_clause(self, select: Any, **kw: Any) -> str:
+        """SQLite has no ``FETCH FIRST``: a plain count becomes ``LIMIT``.
+
+        SQLAlchemy writes ``FETCH FIRST`` here, which SQLite rejects; PERCENT
+        and WITH TIES have no LIMIT spelling and keep the standard text.
+        """
+        opts = select._fetch_clause_options or {}
+        if opts.get("percent") or opts.get("with_ties"):
+            return super().fetch_clause(select, **kw)
+        return self._limit_offset(select._fetch_clause, select._offset_clause, **kw)
+
+    def visit_values(self, element: Any, asfrom: bool = False, **kw: Any) -> str:
+        """SQLite has no ``AS name (col, ...)``: name VALUES' ``columnN``.
+
+        SQLAlchemy writes the standard form, which SQLite rejects; this
+        selects ``column1 AS a, ...`` from the bare VALUES instead.
+        """
+        if not asfrom or element._is_lateral:
+            return super().visit_values(element, asfrom=asfrom, **kw)
+        cols = ", ".join(
+            f"column{i} AS {self.preparer.quote(c.name)}"
+            for i, c in enumerate(element._column_args, 1)
+        )
+        text = f"(SELECT {cols} FROM ({self._values_rows(element, **kw)}))"
+        if element._unnamed:
+            return text
+        return text + " AS " + self.preparer.quote(self._anon(element.name))
+
+    def _bitwise_xor_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        # SQLite has no XOR operator: (a | b) - (a & b).  SQLAlchemy leaves
+        # out the inner parentheses, which SQLite's precedence (+/- before
+        # |/&) turns into a different, wrong, expression
+        left = self.process(binary.left, **kw)
+        right = self.process(binary.right, **kw)
+        return f"(({left} | {right}) - ({left} & {right}))"
+
+    def visit_extract(self, extract: Any, **kw: Any) -> str:
+        """SQLite has no EXTRACT: ``CAST(STRFTIME('%Y', x) AS INTEGER)``."""
+        try:
+            fmt = _EXTRACT_FORMATS[extract.field.lower()]
+        except KeyError:
+            raise exc.CompileError(
+                f"{extract.field} is not a valid extract argument."
+            ) from None
+        inner = self.process(extract.expr, **kw)
+        return f"CAST(STRFTIME('{fmt}', {inner}) AS INTEGER)".replace("%", self._pct)
 
     def visit_cast(self, cast: Any, **kw: Any) -> str:
         if getattr(cast, "_truediv", False):
@@ -454,12 +519,16 @@ class _SQLiteJSONIndex(sqltypes.TypeEngine):
     def bind_processor(self, dialect: Any) -> Optional[Processor]:
         return _json_path_text
 
+    def literal_processor(self, dialect: Any) -> Any:
+        return _json_path_literal
 
-class _SQLiteJSONPath(sqltypes.TypeEngine):
+
+class _SQLiteJSONPath(_SQLiteJSONIndex):
     """A JSON path tuple bound as a SQLite path: ``$."a"[1]``."""
 
-    def bind_processor(self, dialect: Any) -> Optional[Processor]:
-        return _json_path_text
+
+def _json_path_literal(value: Any) -> str:
+    return "'" + _json_path_text(value).replace("'", "''") + "'"
 
 
 def _json_path_text(value: Any) -> str:

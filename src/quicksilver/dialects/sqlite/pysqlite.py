@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ... import exc
 from .base import SQLiteDialect
@@ -37,6 +38,22 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
         if database.startswith("file:") and "mode=memory" in database:
             return True
         return url.query.get("mode") == "memory"
+
+    def on_connect(self) -> Optional[Callable[[Any], None]]:
+        """Register ``regexp()`` (what ``REGEXP`` calls) on each connection.
+
+        SQLite parses ``x REGEXP y`` but ships no function for it; like
+        SQLAlchemy's pysqlite dialect, Python's ``re.search`` supplies it so
+        ``col.regexp_match(pattern)`` works.
+        """
+        base = super().on_connect()
+
+        def connect(dbapi_connection: Any) -> None:
+            dbapi_connection.create_function("regexp", 2, _regexp, deterministic=True)
+            if base is not None:
+                base(dbapi_connection)
+
+        return connect
 
     @classmethod
     def get_pool_class(cls, url: "URL") -> type:
@@ -139,3 +156,10 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
 
 
 dialect = SQLiteDialect_pysqlite
+
+
+def _regexp(pattern: Optional[str], value: Optional[str]) -> Optional[bool]:
+    # SQLite calls regexp(pattern, value) for ``value REGEXP pattern``
+    if pattern is None or value is None:
+        return None
+    return re.search(pattern, value) is not None

@@ -117,6 +117,8 @@ class BindCompiledMixin(Compiled):
     binds: dict[str, Any]
     bind_names: dict[Any, str]
     _expanding_empty: dict[str, str]
+    _expanding_names: list[str]
+    _expanding_tuple: dict[str, bool]
     _expanding_casts: dict[str, str]
 
     def _build_bind_infos(self) -> None:

@@ -8,9 +8,38 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .._on_conflict import OnConflictCompilerMixin
 from ..type_api import TypeEngine, adapt_type
 from .preparer import IdentifierPreparer
+from .sql import SQLCompiler
 from .types import StrSQLTypeCompiler
+
+
+class StrSQLCompiler(OnConflictCompilerMixin, SQLCompiler):
+    """The compiler behind ``str(stmt)`` (mirrors SQLAlchemy's ``StrSQLCompiler``).
+
+    Renders some constructs no real dialect would accept in this generic
+    form, so that printing a statement never fails: index access of ARRAY /
+    JSON values as ``expr[index]``, PostgreSQL / SQLite ``ON CONFLICT``
+    (SQLAlchemy prints those with the statement's own dialect; this layer
+    cannot import dialects, so they print with ``:name`` parameters).
+    """
+
+    def _getitem_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        return (
+            self.process(binary.left, **kw)
+            + "["
+            + self.process(binary.right, **kw)
+            + "]"
+        )
+
+    _json_getitem_binary = _getitem_binary
+
+    def visit_array(self, element: Any, **kw: Any) -> str:
+        # PostgreSQL's array() literal: printed in its own ARRAY[...] form
+        return (
+            "ARRAY[" + ", ".join(self.process(c, **kw) for c in element.clauses) + "]"
+        )
 
 
 class StrCompileDialect:
@@ -35,7 +64,6 @@ class StrCompileDialect:
 
     def __init__(self, paramstyle: Optional[str] = None, **kw: Any) -> None:
         from .ddl import DDLCompiler
-        from .sql import SQLCompiler
 
         if paramstyle is not None:
             self.paramstyle = paramstyle
@@ -47,7 +75,7 @@ class StrCompileDialect:
             )
         for k, v in kw.items():
             setattr(self, k, v)
-        self.statement_compiler = getattr(self, "statement_compiler", SQLCompiler)
+        self.statement_compiler = getattr(self, "statement_compiler", StrSQLCompiler)
         self.ddl_compiler = getattr(self, "ddl_compiler", DDLCompiler)
         self.identifier_preparer = IdentifierPreparer(self)
         self.type_compiler_instance = StrSQLTypeCompiler(self)

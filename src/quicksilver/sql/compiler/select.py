@@ -75,6 +75,15 @@ class SelectCompilerMixin(_Base):
             )
         return self.process(inner, asfrom=True, **kw) + " AS " + name
 
+    def visit_tablesample(self, ts: Any, asfrom: bool = False, **kw: Any) -> str:
+        text = self.visit_alias(ts, asfrom=asfrom, **kw)
+        if not asfrom:
+            return text
+        text += " TABLESAMPLE " + self.process(ts.sampling, **kw)
+        if ts.seed is not None:
+            text += " REPEATABLE (" + self.process(ts.seed, **kw) + ")"
+        return text
+
     def visit_subquery(self, sq: Any, asfrom: bool = False, **kw: Any) -> str:
         name = self.preparer.format_alias(sq, self._anon(sq.name))
         if not asfrom:
@@ -113,6 +122,29 @@ class SelectCompilerMixin(_Base):
             return name
         return self.process(element.element, **kw) + " AS " + name
 
+    def _values_rows(self, element: Any, **kw: Any) -> str:
+        kw.pop("asfrom", None)
+        if element.literal_binds:
+            kw["literal_binds"] = True
+        return "VALUES " + ", ".join(
+            "(" + ", ".join(self.process(v, **kw) for v in row) + ")"
+            for row in element._rows()
+        )
+
+    def visit_values(self, element: Any, asfrom: bool = False, **kw: Any) -> str:
+        text = self._values_rows(element, **kw)
+        if not asfrom:
+            return text
+        text = ("LATERAL (" if element._is_lateral else "(") + text + ")"
+        if element._unnamed:
+            return text
+        cols = ", ".join(self.preparer.quote(c.name) for c in element._column_args)
+        name = self.preparer.quote(self._anon(element.name))
+        return f"{text} AS {name} ({cols})"
+
+    def visit_scalar_values(self, element: Any, **kw: Any) -> str:
+        return "(" + self._values_rows(element.element, **kw) + ")"
+
     def visit_text_from(self, element: Any, **kw: Any) -> str:
         return self.process(element.text, **kw)
 
@@ -120,7 +152,7 @@ class SelectCompilerMixin(_Base):
         target = cte
         while target._restates is not None:
             target = target._restates
-        source = cte._cte_alias or cte
+        source = cte._cte_alias if cte._cte_alias is not None else cte
         base = source
         while base._restates is not None:
             base = base._restates
@@ -214,8 +246,7 @@ class SelectCompilerMixin(_Base):
         self, select: Any, froms: list[Any], populate: bool, label_all: bool, **kw: Any
     ) -> str:
         text = "SELECT "
-        if select._prefixes:
-            text += " ".join(select._prefixes) + " "
+        text += self._prefixes_text(select._prefixes)
         text += self.get_select_precolumns(select, **kw)
         columns = []
         label_names: dict[str, str] = {}
@@ -227,7 +258,7 @@ class SelectCompilerMixin(_Base):
             if isinstance(col, Label):
                 labels_in_cols.add(col)
                 label_names[self._anon(col.name)] = self._anon(col.name)
-            elif isinstance(name, str):
+            elif isinstance(name, str) and not _unlabeled(col, label_all):
                 label_names[self._anon(name)] = self._anon(name)
         text += ", ".join(columns)
         if froms:
@@ -251,13 +282,18 @@ class SelectCompilerMixin(_Base):
             text += " ORDER BY " + ", ".join(
                 self.process(c, **ob_kw) for c in select._order_by_clauses
             )
-        if select._limit_clause is not None or select._offset_clause is not None:
-            text += self.limit_clause(select, **kw)
+        text += self._limit_or_fetch(select, **kw)
         if select._for_update_arg is not None:
             text += self.for_update_clause(select, **kw)
-        if select._suffixes:
-            text += " " + " ".join(select._suffixes)
+        suffixes = self._prefixes_text(select._suffixes)
+        if suffixes:
+            text += " " + suffixes
         return text
+
+    def _prefixes_text(self, entries: Any) -> str:
+        """The prefixes meant for this dialect, each followed by a space."""
+        name = self.dialect.name
+        return "".join(t + " " for t, d in entries if d == "*" or d == name)
 
     def _and(self, criteria: Any, **kw: Any) -> str:
         from ..elements import BooleanClauseList
@@ -277,6 +313,16 @@ class SelectCompilerMixin(_Base):
     def _label_select_column(
         self, col: Any, name: str, label_all: bool, populate: bool, **kw: Any
     ) -> str:
+        if _unlabeled(col, label_all):
+            # -x, NOT x, ~x, DISTINCT x: written without a label (and without
+            # using up an anon_N) at the top level, as SQLAlchemy does; rows
+            # are matched to columns by position
+            text = self.process(col, **kw)
+            if populate:
+                self._result_columns.append(
+                    ResultColumnsEntry(text, text, (col,), col.type)
+                )
+            return text
         resolved = self._anon(name) if isinstance(name, str) else name
         if isinstance(col, TextClause):
             text = self.process(col, **kw)
@@ -298,6 +344,7 @@ class SelectCompilerMixin(_Base):
             return text
         elif isinstance(col, ColumnClause) and not label_all and name == col.name:
             text = self.process(col, **kw)
+
         else:
             text = self.process(col, **kw) + " AS " + self.preparer.quote(resolved)
         if populate:
@@ -311,6 +358,29 @@ class SelectCompilerMixin(_Base):
                 ResultColumnsEntry(resolved, resolved, objects, col.type)
             )
         return text
+
+    def _limit_or_fetch(self, select: Any, **kw: Any) -> str:
+        if select._fetch_clause is not None:
+            return self.fetch_clause(select, **kw)
+        if select._limit_clause is not None or select._offset_clause is not None:
+            return self.limit_clause(select, **kw)
+        return ""
+
+    def fetch_clause(self, select: Any, **kw: Any) -> str:
+        """``OFFSET n ROWS FETCH FIRST m ROWS ONLY`` (SQL:2008) for ``fetch()``."""
+        text = ""
+        if select._offset_clause is not None:
+            offset = self._fetch_operand(select._offset_clause, **kw)
+            text += f"\n OFFSET {offset} ROWS"
+        opts = select._fetch_clause_options or {}
+        count = self._fetch_operand(select._fetch_clause, **kw)
+        percent = " PERCENT" if opts.get("percent") else ""
+        ending = "WITH TIES" if opts.get("with_ties") else "ONLY"
+        return text + f"\n FETCH FIRST {count}{percent} ROWS {ending}"
+
+    def _fetch_operand(self, clause: Any, **kw: Any) -> str:
+        """One FETCH / OFFSET operand; PostgreSQL parenthesizes it."""
+        return self.process(clause, **kw)
 
     def limit_clause(self, select: Any, **kw: Any) -> str:
         text = ""
@@ -361,6 +431,7 @@ class SelectCompilerMixin(_Base):
                 )
                 if (
                     getattr(s, "_limit_clause", None) is not None
+                    or getattr(s, "_fetch_clause", None) is not None
                     or bool(getattr(s, "_order_by_clauses", None))
                     or s.__visit_name__ == "compound_select"
                 ):
@@ -379,8 +450,7 @@ class SelectCompilerMixin(_Base):
                 text += " ORDER BY " + ", ".join(
                     self.process(c, **ob_kw) for c in cs._order_by_clauses
                 )
-            if cs._limit_clause is not None or cs._offset_clause is not None:
-                text += self.limit_clause(cs, **kw)
+            text += self._limit_or_fetch(cs, **kw)
         finally:
             self.stack.pop()
         if toplevel and self._ctes:
@@ -404,3 +474,12 @@ class SelectCompilerMixin(_Base):
 
 def _no_nested(kw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if k not in ("nested", "asfrom", "subquery")}
+
+
+def _unlabeled(col: Any, label_all: bool) -> bool:
+    """Whether a selected column is written without ``AS label``."""
+    return (
+        not label_all
+        and col.__visit_name__ in ("unary", "as_boolean")
+        and col.operator is not None
+    )

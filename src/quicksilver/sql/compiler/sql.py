@@ -62,6 +62,10 @@ OPERATORS: dict[Any, str] = {
     ops.nulls_last_op: " NULLS LAST",
     ops.bitwise_and_op: " & ",
     ops.bitwise_or_op: " | ",
+    ops.bitwise_xor_op: " ^ ",
+    ops.bitwise_not_op: "~",
+    ops.bitwise_lshift_op: " << ",
+    ops.bitwise_rshift_op: " >> ",
     ops.between_op: " BETWEEN ",
     ops.not_between_op: " NOT BETWEEN ",
     ops.regexp_match_op: " REGEXP ",
@@ -260,7 +264,7 @@ class SQLCompiler(CrudMixin, SelectCompilerMixin, BindCompiledMixin):
                         "("
                         + ", ".join(
                             self.render_literal_value(v, t)
-                            for v, t in zip(row, bindparam.type.types, strict=False)
+                            for v, t in zip(row, _tuple_types(bindparam), strict=False)
                         )
                         + ")"
                         for row in value
@@ -519,6 +523,11 @@ class SQLCompiler(CrudMixin, SelectCompilerMixin, BindCompiledMixin):
             self, type(binary.left.type), "JSON index access needs a dialect"
         )
 
+    def _bitwise_xor_binary(self, binary: Any, op: Any, **kw: Any) -> str:
+        return (
+            self.process(binary.left, **kw) + " ^ " + self.process(binary.right, **kw)
+        )
+
     def _regexp_binary(self, binary: Any, op: Any, **kw: Any) -> str:
         return (
             self.process(binary.left, **kw)
@@ -675,6 +684,11 @@ def _frame(value: Any, lower: bool) -> str:
     return f"{value} FOLLOWING"
 
 
+def _tuple_types(bindparam: BindParameter) -> list[Any]:
+    """The element types of a tuple-IN bind (its type is a ``TupleType``)."""
+    return list(getattr(bindparam.type, "types", ()))
+
+
 def _string_type() -> Any:
     from ..sqltypes import String
 
@@ -717,4 +731,5 @@ _BINARY_SPECIAL: dict[Any, str] = {
     ops.json_getitem_op: "_json_getitem_binary",
     ops.json_path_getitem_op: "_json_getitem_binary",
     ops.regexp_match_op: "_regexp_binary",
+    ops.bitwise_xor_op: "_bitwise_xor_binary",
 }
