@@ -29,9 +29,10 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "pool_checkout_checkin": (12, 26),
     # measured 80 / 128, building the statement, cache hit, first() (SA: 112 / 176)
     "core_execute_cached_select": (120, 195),
-    # measured 15 / 30: one statement object executed again (the memo path),
-    # first() (SA: 36 / 56; 31 / 51 before the memo path)
-    "core_execute_prebuilt_select": (21, 44),
+    # measured 5 / 21: one statement object executed again (the memo path,
+    # entered from execute() itself), first() (SA: 36 / 56; 15 / 30 before
+    # execute() went straight to the memo, 31 / 51 before the memo path)
+    "core_execute_prebuilt_select": (8, 32),
     # measured 3 / 10 (SA: 18 / 30)
     "orm_get_identity_mapped": (6, 17),
     # measured 2 / 3 for one get plus one set (SA: 6 / 7)
@@ -42,8 +43,9 @@ CEILINGS: dict[str, tuple[int, int]] = {
     # measured 126 / 211: new select(Item).where(...) each time, scalars().one()
     # (SA: 174 / 258)
     "orm_short_select": (190, 320),
-    # measured 101 / 192: new Session, get() from the database, close (SA: 260 / 356)
-    "orm_get_new_session": (150, 290),
+    # measured 73 / 159: new Session, get() from the database, close (SA: 260 / 356)
+    # (101 / 192 before a get() built its one object without a loader)
+    "orm_get_new_session": (110, 240),
     # measured 2154 / 4693: new Session, add_all of 100 new objects, commit
     # (SA: 9656 / 14579; was 5045 / 8376 before per-row genexprs went)
     "orm_insert_100": (3250, 7000),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from .. import exc, log
 from ..util import LRUCache, immutabledict
 from .cursor import CursorResult
-from .default import DefaultExecutionContext
+from .default import DefaultDialect, DefaultExecutionContext
 from .events import ConnectionEvents
 
 #: stands in for a logger without a level cache (a wrapper): always a miss
@@ -31,7 +31,6 @@ _NO_CACHE: Mapping[int, bool] = immutabledict()
 
 if TYPE_CHECKING:
     from ..pool import Pool
-    from .default import DefaultDialect
     from .url import URL
 
 _EMPTY_OPTIONS: immutabledict[str, Any] = immutabledict()
@@ -558,6 +557,24 @@ class Connection:
         A plain SQL string is accepted and run as ``text()`` would run it
         (a quicksilver extension: SQLAlchemy 2.x raises ObjectNotExecutableError).
         """
+        if (
+            parameters.__class__ is dict
+            and execution_options is None
+            and not (self._has_events or self._echo or self._execution_options)
+            and not self.engine._has_events
+        ):
+            # a statement object run before in the same way (see
+            # _execute_clauseelement): straight to the memo path
+            memo = getattr(statement, "__dict__", _EMPTY_OPTIONS).get("_qs_exec_memo")
+            if (
+                memo is not None
+                and memo[0] is self.dialect
+                and memo[5] == id(statement)
+                and not statement._execution_options
+            ):
+                result = self._execute_memo(statement, memo, (parameters,))
+                if result is not None:
+                    return result
         distilled = _distill_params(parameters)
         if not self._has_events and self.engine._has_events:
             # listeners added to the Engine after this Connection was made
@@ -682,10 +699,11 @@ class Connection:
         try:
             if plan.__class__ is tuple:  # positional: the driver's tuple
                 row = []
-                for key, proc in plan:
+                for key, proc, passthrough in plan:
                     value = values[key]
-                    if proc is not None and value is not None:
-                        value = proc(value)
+                    if proc is not None and value.__class__ is not passthrough:
+                        if value is not None:
+                            value = proc(value)
                     row.append(value)
                 parameters: Any = tuple(row)
             else:  # named: the processed dict
@@ -701,10 +719,20 @@ class Connection:
             fairy = self._fairy()
         dialect = self.dialect
         ctx_cls = dialect.execution_ctx_cls
-        context = self._bare_context(
-            fairy, compiled, elem, extracted, "cached", values, compiled.string,
-            parameters,
-        )
+        # _bare_context, inlined: this is the path of a statement run again
+        context = ctx_cls.__new__(ctx_cls)
+        context.dialect = dialect
+        context.root_connection = self
+        context._dbapi_connection = fairy
+        context.execution_options = self._execution_options
+        context.compiled = compiled
+        context.invoked_statement = elem
+        context.extracted_parameters = extracted
+        context.cache_hit = "cached"
+        context._no_params = False
+        context.compiled_parameters = [values]
+        context.statement = statement = compiled.string
+        context.parameters = [parameters]
         raw = fairy.dbapi_connection
         if raw is not None and ctx_cls.create_cursor is _default_create_cursor:
             cursor = raw.cursor()
@@ -724,7 +752,10 @@ class Connection:
             if self._transaction is None and self._allow_autobegin:
                 self._autobegin()
             try:
-                dialect.do_execute(cursor, context.statement, parameters, context)
+                if dialect.__class__.do_execute is _default_do_execute:
+                    cursor.execute(statement, parameters)
+                else:
+                    dialect.do_execute(cursor, statement, parameters, context)
             except BaseException as err:
                 self._handle_dbapi_exception(
                     err, context.statement, parameters, cursor, context
@@ -734,7 +765,24 @@ class Connection:
                 if ctx_cls.post_exec is not _default_post_exec:
                     context.post_exec()
                 # a SELECT (see _memo_plan): no INSERT bookkeeping to do
-                return CursorResult(context, cursor.description)
+                description = cursor.description
+                cached = compiled.__dict__.get("_qs_cached_metadata")
+                if (
+                    cached is None
+                    or cached[3]
+                    or description is None
+                    or cached[2] != len(description)
+                ):
+                    return CursorResult(context, description)
+                # CursorResult.__init__ for a compiled SELECT whose result
+                # metadata is known, inlined (no echo on this path)
+                result = _new_cursor_result(CursorResult)
+                result.context = context
+                result.dialect = dialect
+                result.cursor = cursor
+                result.connection = self
+                result._metadata = cached[1]
+                return result
             except BaseException as err:
                 self._handle_dbapi_exception(
                     err, context.statement, [parameters], cursor, context
@@ -1125,12 +1173,16 @@ _allocate_lock = threading.Lock
 
 _UNSET: Any = object()
 _default_create_cursor = DefaultExecutionContext.create_cursor
+_default_do_execute = DefaultDialect.do_execute
+_new_cursor_result = object.__new__
 _default_post_exec = DefaultExecutionContext.post_exec
 
 
 def _memo_plan(elem: Any, dialect: Any, compiled: Any, for_executemany: bool) -> Any:
-    """``((bind name, processor), ...)`` for running ``compiled`` through the
-    memo path, or None if it needs the general one.
+    """``((bind name, processor, pass-through class), ...)`` for running
+    ``compiled`` through the memo path, or None if it needs the general one.
+    A value of the pass-through class needs no processing (an ``int`` for
+    ``Integer``'s bind check), so the hot loop tests its class, not a call.
 
     Only what the memo path can run unchanged: a single-row positional
     SELECT with no IN expansion, no prefetch and no RETURNING bookkeeping.
@@ -1151,7 +1203,19 @@ def _memo_plan(elem: Any, dialect: Any, compiled: Any, for_executemany: bool) ->
     processors = compiled.bind_processors or {}
     if not dialect.positional:
         return _NamedPlan(processors)
-    return tuple((key, processors.get(key)) for key in compiled.positiontup or ())
+    return tuple(
+        (key, proc, getattr(proc, "_qs_passthrough", _NO_PASSTHROUGH))
+        for key, proc in (
+            (key, processors.get(key)) for key in compiled.positiontup or ()
+        )
+    )
+
+
+class _NoPassthrough:
+    """No value is of this class: every value goes through its processor."""
+
+
+_NO_PASSTHROUGH = _NoPassthrough
 
 
 class _NamedPlan(dict):  # type: ignore[type-arg]

@@ -237,10 +237,18 @@ class CursorResult(Result[Any]):
             or self._source_supports_scalars
         ):
             return super().first()
+        cursor = self.cursor
         try:
-            raw = self.cursor.fetchone()
+            raw = cursor.fetchone()
         finally:
-            self._soft_close(hard=True)
+            # _soft_close(hard=True), inlined
+            self._soft_closed = self._hard_closed = True
+            if self._rowcount_at_close is None:
+                self._rowcount_at_close = self.context._rowcount
+            try:
+                cursor.close()
+            except Exception:
+                pass
         return None if raw is None else self._metadata._row_maker(raw)
 
     # -- the fetch protocol -------------------------------------------------

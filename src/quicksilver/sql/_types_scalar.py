@@ -104,6 +104,9 @@ class Integer(_NumericCommon):
                 return value
             return slow(value)
 
+        # values of this class pass unchanged: a hot caller may test the
+        # class itself instead of calling (engine's memo path)
+        process._qs_passthrough = int  # type: ignore[attr-defined]
         return process
 
     def literal_processor(self, dialect: Any) -> Optional[Callable[[Any], str]]:
