@@ -684,6 +684,22 @@ class Connection:
         options, a positional SELECT.  Skips the cache lookup and builds the
         execution context directly; None means "take the general path"."""
         _dialect, keys, compiled, extracted, plan, _ident = memo
+        if plan.__class__ is _OneBind:
+            # one bind parameter, given by the caller under its own name: the
+            # select-by-key shape, without construct_params() and its loop
+            name, proc, passthrough = plan
+            params = distilled_params[0] if distilled_params else None
+            if params is not None and len(params) == 1 and name in params:
+                value = params[name]
+                values = {name: value}
+                if proc is not None and value.__class__ is not passthrough:
+                    if value is not None:
+                        try:
+                            value = proc(value)
+                        except Exception:
+                            return None  # the general path reports it
+                return self._run_memo(elem, compiled, extracted, values, (value,))
+            plan = (plan,)
         if distilled_params:
             params = distilled_params[0]
             if len(params) == 1:
@@ -714,6 +730,13 @@ class Connection:
                         parameters[key] = proc(value)
         except Exception:
             return None  # the general path reports it as a StatementError
+        return self._run_memo(elem, compiled, extracted, values, parameters)
+
+    def _run_memo(
+        self, elem: Any, compiled: Any, extracted: Any, values: Any, parameters: Any
+    ) -> Any:
+        """The execution half of :meth:`_execute_memo`: driver-ready
+        ``parameters`` in, a CursorResult out."""
         fairy = self._dbapi_connection
         if fairy is None:
             fairy = self._fairy()
@@ -733,8 +756,11 @@ class Connection:
         context.compiled_parameters = [values]
         context.statement = statement = compiled.string
         context.parameters = [parameters]
+        plain = dialect.__dict__.get("_qs_plain_execution")
+        if plain is None:
+            plain = dialect._qs_plain_execution = _plain_execution(dialect)
         raw = fairy.dbapi_connection
-        if raw is not None and ctx_cls.create_cursor is _default_create_cursor:
+        if raw is not None and plain:
             cursor = raw.cursor()
         else:
             cursor = context.create_cursor()
@@ -752,7 +778,7 @@ class Connection:
             if self._transaction is None and self._allow_autobegin:
                 self._autobegin()
             try:
-                if dialect.__class__.do_execute is _default_do_execute:
+                if plain:
                     cursor.execute(statement, parameters)
                 else:
                     dialect.do_execute(cursor, statement, parameters, context)
@@ -762,7 +788,7 @@ class Connection:
                 )
                 raise  # pragma: no cover
             try:
-                if ctx_cls.post_exec is not _default_post_exec:
+                if not plain:
                     context.post_exec()
                 # a SELECT (see _memo_plan): no INSERT bookkeeping to do
                 description = cursor.description
@@ -1203,12 +1229,45 @@ def _memo_plan(elem: Any, dialect: Any, compiled: Any, for_executemany: bool) ->
     processors = compiled.bind_processors or {}
     if not dialect.positional:
         return _NamedPlan(processors)
+    positions = compiled.positiontup or ()
+    infos = getattr(compiled, "_bind_infos", None)
+    if (
+        len(positions) == 1
+        and infos is not None
+        and len(infos) == 1
+        and infos[0].name == positions[0]
+        and infos[0].lookup == positions[0]
+    ):
+        proc = processors.get(positions[0])
+        return _OneBind(
+            (positions[0], proc, getattr(proc, "_qs_passthrough", _NO_PASSTHROUGH))
+        )
     return tuple(
         (key, proc, getattr(proc, "_qs_passthrough", _NO_PASSTHROUGH))
         for key, proc in (
             (key, processors.get(key)) for key in compiled.positiontup or ()
         )
     )
+
+
+def _plain_execution(dialect: Any) -> bool:
+    """True when ``dialect`` keeps the default cursor creation, execution and
+    post-execution steps, so the memo path may call the driver directly
+    (worked out once per dialect: class attribute lookups cost a little on
+    every call)."""
+    ctx_cls = dialect.execution_ctx_cls
+    return bool(
+        ctx_cls.create_cursor is _default_create_cursor
+        and ctx_cls.post_exec is _default_post_exec
+        and type(dialect).do_execute is _default_do_execute
+    )
+
+
+class _OneBind(tuple):  # type: ignore[type-arg]
+    """The memo plan of a statement with one caller-given bind parameter:
+    ``(name, processor, pass-through class)``."""
+
+    __slots__ = ()
 
 
 class _NoPassthrough:

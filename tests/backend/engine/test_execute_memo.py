@@ -75,6 +75,31 @@ def test_other_parameter_names_take_the_general_path(engine: Any) -> None:
         assert conn.execute(BY_ID, {"ident": 2}).one().name == "n2"
 
 
+def test_one_bind_shape_values_none_and_int_subclasses(engine: Any) -> None:
+    """The single-parameter shape (select by key) has its own short path:
+    None, an int subclass and extra keys behave as on the general path."""
+    import enum
+
+    class Rank(enum.IntEnum):
+        THIRD = 3
+
+    stmt = select(items.c.name).where(items.c.id == bindparam("ident"))
+    with engine.connect() as conn:
+        assert conn.execute(stmt, {"ident": 1}).scalar() == "n1"
+        assert conn.execute(stmt, {"ident": None}).first() is None
+        assert conn.execute(stmt, {"ident": Rank.THIRD}).scalar() == "n3"
+        # a bool is refused by Integer's bind check, as on the general path
+        with pytest.raises(exc.StatementError, match="bool"):
+            conn.execute(stmt, {"ident": True})
+        conn.rollback()
+        # an extra key is ignored, as the general path ignores it
+        assert conn.execute(stmt, {"ident": 4, "unused": 9}).scalar() == "n4"
+        with pytest.raises(exc.StatementError, match="ident"):
+            conn.execute(stmt, {})
+        conn.rollback()
+        assert conn.execute(stmt, {"ident": 5}).scalar() == "n5"
+
+
 def test_bad_value_fails_the_same_way_every_time(engine: Any) -> None:
     with engine.connect() as conn:
         conn.execute(BY_ID, {"ident": 1}).one()
