@@ -492,7 +492,7 @@ def flag_dirty(instance: object) -> None:
 
 
 def init_state_collection(*arg: Any, **kw: Any) -> Any:  # pragma: no cover
-    raise NotImplementedError("collections arrive with relationships")
+    raise NotImplementedError("init_state_collection() is not supported by quicksilver")
 
 
 def instance_state_or_none(obj: object) -> Any:

@@ -829,7 +829,9 @@ class Session:
         return merge_instance(self, instance, load)  # type: ignore[no-any-return]
 
     def enable_relationship_loading(self, obj: object) -> None:  # pragma: no cover
-        raise NotImplementedError("arrives with relationships")
+        raise NotImplementedError(
+            "Session.enable_relationship_loading() is not supported by quicksilver"
+        )
 
     # ------------------------------------------------------------------
     # flush
