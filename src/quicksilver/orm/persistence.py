@@ -693,18 +693,31 @@ def _emit_updates(
     and_, bindparam, update = sql("and_"), sql("bindparam"), sql("update")
 
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    # per mapper, once: the table plan, the version column if this table
+    # carries it, and (WHERE bind name, position in the identity) per key
     plans: dict[Any, Any] = {}
     for state in states:
         manager = state.manager
-        plan = plans.get(manager)
-        if plan is None:
-            plan = plans[manager] = _plan_for(state, table)
+        per_mapper = plans.get(manager)
+        if per_mapper is None:
+            plan = _plan_for(state, table)
+            mapper = manager.mapper
+            vcol = mapper.version_id_col
+            pk_binds = tuple(
+                (_PK_PREFIX + col.key, mapper._pk_keys.index(key), key)
+                for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False)
+            )
+            per_mapper = plans[manager] = (
+                plan,
+                plan.cols_for_key,
+                vcol if vcol is not None and vcol.table is table else None,
+                pk_binds,
+            )
+        plan, cols_for_key, vcol, pk_binds = per_mapper
         obj = state()
         d = obj.__dict__ if obj is not None else {}
-        cs = state.committed_state
         params: dict[str, Any] = {}
-        cols_for_key = plan.cols_for_key
-        for key, orig in cs.items():
+        for key, orig in state.committed_state.items():
             cols = cols_for_key.get(key)
             if cols is None:
                 continue
@@ -713,30 +726,43 @@ def _emit_updates(
                 if orig is NO_VALUE or orig is None:
                     continue
                 cur = None
-            elif orig is not NO_VALUE and _same(orig, cur):
-                continue
+            elif orig is not NO_VALUE:
+                if orig is cur:
+                    continue
+                try:  # _same(), inlined: one call less per changed attribute
+                    if orig == cur:
+                        continue
+                except Exception:
+                    pass
             for col in cols:
                 params[col.key] = cur
         if not params:
             continue
         if plan.has_onupdate:
             _apply_onupdate(conn, plan, d, params)
-        version = update_versions.get(state) if update_versions else None
-        vcol = state.manager.mapper.version_id_col
-        has_version = version is not None and vcol is not None and vcol.table is table
-        if has_version and vcol.key not in params:
-            params[vcol.key] = d[version[0]]  # type: ignore[index]
+        version = (
+            update_versions.get(state) if update_versions and vcol is not None else None
+        )
+        if version is not None and vcol is not None and vcol.key not in params:
+            params[vcol.key] = d[version[0]]
         identity = state.key
-        for col, key in zip(plan.pk_cols, plan.pk_keys, strict=False):
-            params[_PK_PREFIX + col.key] = (
-                identity[1][manager.mapper._pk_keys.index(key)]
-                if identity is not None
-                else _pk_where_value(state, key)
-            )
-        if has_version:
-            params[_VERSION_BIND] = version[1]  # type: ignore[index]
-        keys = tuple(sorted(params)) + (("version",) if has_version else ())
-        groups.setdefault(keys, []).append((state, params))
+        if identity is not None:
+            ident = identity[1]
+            for bind_name, index, _key in pk_binds:
+                params[bind_name] = ident[index]
+        else:
+            for bind_name, _index, key in pk_binds:
+                params[bind_name] = _pk_where_value(state, key)
+        if version is not None:
+            params[_VERSION_BIND] = version[1]
+            keys = tuple(sorted(params)) + ("version",)
+        else:
+            keys = tuple(sorted(params))
+        group = groups.get(keys)
+        if group is None:
+            groups[keys] = [(state, params)]
+        else:
+            group.append((state, params))
 
     for keys, rows in groups.items():
         has_version = keys[-1] == "version"

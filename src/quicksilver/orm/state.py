@@ -268,11 +268,12 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         self.modified = False
         if self._strong_obj is not None:
             self._strong_obj = None
-        if self.expired_attributes:
-            d = self.dict
-            self.expired_attributes.difference_update(
-                [k for k in self.expired_attributes if k in d]
-            )
+        expired = self.expired_attributes
+        if expired:
+            obj = self()
+            if obj is not None:
+                # what __dict__ holds now is loaded: no longer expired
+                expired.difference_update(obj.__dict__)
         wr = self._instance_dict
         if wr is not None:
             idmap = wr()

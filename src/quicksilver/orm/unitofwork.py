@@ -268,11 +268,13 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
         else:
             session._register_persistent(state, obj)
         trans_new[state] = True
+    session_deleted = session._deleted
+    trans_dirty = trans._dirty
     for state in uow.updates:
-        if state in session._deleted:
+        if state in session_deleted:
             continue
         old_key = state.key
-        mapper = state.mapper
+        mapper = state.manager.mapper
         obj = state()
         if (
             obj is not None
@@ -291,7 +293,7 @@ def _finalize(session: "Session", uow: UOWTransaction, trans: Any) -> None:
                     idmap.replace(state)
                     trans._key_switches[state] = (old_key, new_key)
         state._commit_all()
-        trans._note_dirty(state)
+        trans_dirty[state] = True  # trans._note_dirty(state), inlined
     for state in uow.deletes:
         obj = state()
         session._deleted.pop(state, None)
