@@ -399,12 +399,14 @@ def orm_result(
         only = makers[0]
 
         def build(chunk: list[Any]) -> list[tuple[Any, ...]]:
-            return [(only(row),) for row in chunk]
+            # zip() of one iterable makes the 1-tuples at C speed
+            return list(zip(map(only, chunk)))
 
     else:
 
         def build(chunk: list[Any]) -> list[tuple[Any, ...]]:
-            return [tuple([m(row) for m in makers]) for row in chunk]
+            # row by row, entity by entity: the order a tuple display has
+            return list(zip(*[map(m, chunk) for m in makers]))
 
     def chunks(size: Optional[int]) -> Iterator[list[tuple[Any, ...]]]:
         # Objects are built a chunk at a time with the cyclic GC paused: a
