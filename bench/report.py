@@ -194,6 +194,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
                 row.append(text + marks)
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
+    lines += render_targets(doc)
     if notes:
         lines += ["Notes:", ""]
         lines += [f"{num}. {key}" for key, num in notes.items()]
@@ -201,6 +202,96 @@ def render_markdown(doc: dict[str, Any]) -> str:
     for note in doc.get("notes", []):
         lines.append(f"- {note}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: issue 8's ceilings on quicksilver's ratio to the raw driver (sqlite-tmpfs)
+RAW_CEILINGS = {
+    "orm_bulk_insert": 6.0,
+    "bulk_update": 6.0,
+    "large_resultset": 3.0,
+    "single_inserts": 4.0,
+    "short_selects_get": 4.0,
+    "short_selects_query": 4.0,
+}
+#: workloads where issue 8 wants quicksilver 3x faster than SQLAlchemy's ORM
+#: and faster than the best of peewee and Pony
+ORM_WORKLOADS = (
+    "orm_bulk_insert",
+    "single_inserts",
+    "large_resultset",
+    "short_selects_get",
+    "short_selects_query",
+    "bulk_update",
+    "relationship_selectin",
+    "relationship_lazy",
+    "async_orm_insert",
+    "async_orm_get",
+)
+TARGET_BACKEND = "sqlite-tmpfs"
+
+
+def _median(cells: dict[str, Any], impl: str) -> Any:
+    return (cells.get(impl) or {}).get("median")
+
+
+def render_targets(doc: dict[str, Any]) -> list[str]:
+    """Issue 8's targets checked against this run's medians (sqlite-tmpfs):
+    each line says the measured value, the target and whether it holds."""
+    per_w = doc["summary"].get(TARGET_BACKEND)
+    if not per_w:
+        return []
+    n = doc["meta"]["n"]
+    lines = [
+        f"**Issue 8 targets, checked on this run ({TARGET_BACKEND})**",
+        "",
+        "| workload | quicksilver / raw | ceiling | SQLAlchemy ORM / quicksilver "
+        "(want >= 3) | best of peewee, Pony / quicksilver (want > 1) |",
+        "|---|--:|--:|--:|--:|",
+    ]
+
+    def verdict(ok: bool) -> str:
+        return "holds" if ok else "**missed**"
+
+    for w in ORM_WORKLOADS + ("pool_checkout", "core_select_pk_prebuilt"):
+        cells = per_w.get(w)
+        if not cells:
+            continue
+        impl = "qs_core" if w in ("pool_checkout", "core_select_pk_prebuilt") else (
+            "quicksilver"
+        )
+        qs, raw = _median(cells, impl), _median(cells, BASELINE)
+        if qs is None:
+            continue
+        ratio = qs / raw if raw else None
+        if w == "pool_checkout":
+            per_cycle = qs / n[w] * 1e6
+            first = f"{per_cycle:.2f} us per cycle"
+            ceiling = f"2 us: {verdict(per_cycle < 2.0)}"
+        elif w == "core_select_pk_prebuilt":
+            first = _fmt_ratio(ratio) if ratio else "-"
+            ceiling = f"1.3x (issue 3): {verdict(ratio is not None and ratio <= 1.3)}"
+        else:
+            first = _fmt_ratio(ratio) if ratio else "-"
+            limit = RAW_CEILINGS.get(w)
+            ceiling = (
+                f"{limit:g}x: {verdict(ratio is not None and ratio <= limit)}"
+                if limit
+                else "-"
+            )
+        sa = _median(cells, "sqlalchemy" if impl == "quicksilver" else "sa_core")
+        if sa is None:
+            vs_sa = "n/a"
+        elif w == "core_select_pk_prebuilt":  # not an issue-8 workload
+            vs_sa = f"{sa / qs:.2f} (Core)"
+        else:
+            vs_sa = f"{sa / qs:.2f}: {verdict(sa / qs >= 3.0)}"
+        others = [m for m in (_median(cells, "peewee"), _median(cells, "pony")) if m]
+        vs_best = (
+            f"{min(others) / qs:.2f}: {verdict(min(others) > qs)}" if others else "n/a"
+        )
+        lines.append(f"| {w} | {first} | {ceiling} | {vs_sa} | {vs_best} |")
+    lines.append("")
+    return lines
 
 
 _COLORS = {
