@@ -406,7 +406,7 @@ def orm_result(
 
         def build(chunk: list[Any]) -> list[tuple[Any, ...]]:
             # row by row, entity by entity: the order a tuple display has
-            return list(zip(*[map(m, chunk) for m in makers]))
+            return list(zip(*[map(m, chunk) for m in makers], strict=True))
 
     def chunks(size: Optional[int]) -> Iterator[list[tuple[Any, ...]]]:
         # Objects are built a chunk at a time with the cyclic GC paused: a
