@@ -635,6 +635,25 @@ class ResultInternal(Generic[_R]):
         self, raise_for_second_row: bool, raise_for_none: bool
     ) -> Optional[Any]:
         """The first row; closes the result.  Checks for a second one if asked."""
+        if raise_for_second_row and self._unique_filter_state is None:
+            # one() / one_or_none(): both rows in one fetch of two
+            try:
+                rows = self._fetch_many_out(2)
+            finally:
+                self._soft_close(hard=True)
+            if not rows:
+                if raise_for_none:
+                    raise exc.NoResultFound("No row was found when one was required")
+                return None
+            if len(rows) > 1:
+                if raise_for_none:
+                    raise exc.MultipleResultsFound(
+                        "Multiple rows were found when exactly one was required"
+                    )
+                raise exc.MultipleResultsFound(
+                    "Multiple rows were found when one or none was required"
+                )
+            return rows[0]
         try:
             row = self._fetch_one_out(hard_close=True)
             if row is _NO_ROW:
