@@ -60,19 +60,17 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+#: the per-Session guard lock's constructor (Session.__init__ calls it)
+new_guard_lock = allocate_lock
+
+
 def install(session_cls: type) -> None:
     """Wrap ``session_cls``'s state-changing methods with the guard (once)."""
     if getattr(session_cls, "_qs_guards_installed", False):
         return
     session_cls._qs_guard_owner = 0  # type: ignore[attr-defined]
-    init = session_cls.__init__
-
-    @functools.wraps(init)
-    def __init__(self: Any, *args: Any, **kw: Any) -> None:
-        self._qs_guard_lock = allocate_lock()
-        init(self, *args, **kw)
-
-    session_cls.__init__ = __init__  # type: ignore[misc]
+    # the lock itself is made by Session.__init__ (``new_guard_lock()``): a
+    # wrapper around __init__ would cost a call with *args/**kw per Session
     for name in GUARDED:
         method = session_cls.__dict__.get(name)
         if callable(method) and not getattr(method, "_qs_guarded", False):

@@ -21,6 +21,7 @@ from .. import exc as sa_exc
 from ..util import warn, warn_deprecated
 from ..util._callsite import format_site, outside_caller, thread_name
 from . import exc as orm_exc
+from ._concurrency import new_guard_lock as _new_guard_lock
 from .base import (
     MANAGER_KEY,
     NO_VALUE,
@@ -94,6 +95,8 @@ class Session:
                 "invalid selection for join_transaction_mode: "
                 f'"{join_transaction_mode}"'
             )
+        # the concurrent-use guard's lock (see _concurrency.install)
+        self._qs_guard_lock = _new_guard_lock()
         self.identity_map = WeakInstanceDict()
         self._new: dict[InstanceState[Any], Any] = {}
         self._deleted: dict[InstanceState[Any], Any] = {}
