@@ -317,7 +317,9 @@ def _execute_orm_full(
     autoflush = opts.pop("autoflush", True)
     opts.pop("synchronize_session", None)
     opts.pop("identity_token", None)
-    if mapper is not None and autoflush:
+    if autoflush:
+        # every statement, Core and text() included, sees pending changes:
+        # SQLAlchemy 2.0.16+ autoflushes unconditionally (its issue 9809)
         session._autoflush()
     bind = bind_arguments.get("bind") or session.get_bind(
         bind_arguments.get("mapper", mapper), clause=statement

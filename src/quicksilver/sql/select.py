@@ -374,9 +374,11 @@ class Select(HasPrefixes, HasSuffixes, SelectBase):
                     else ns[key]
                 )
             except (AttributeError, KeyError):
+                # a mapped class is named by its table, as SQLAlchemy does
+                named = getattr(ns, "__table__", ns)
                 raise exc.InvalidRequestError(
-                    f'Entity namespace for "{getattr(ns, "description", ns)}" has no '
-                    f'property "{key}"'
+                    f'Entity namespace for "{getattr(named, "description", named)}" '
+                    f'has no property "{key}"'
                 ) from None
             crit.append(col == value)
         return self.where(*crit)

@@ -1,0 +1,130 @@
+"""Session behaviours found to differ from SQLAlchemy 2.x, on every backend.
+
+Each test states the SQLAlchemy behaviour it pins (checked against the
+SQLAlchemy oracle in a scratch differential run).
+"""
+
+import pytest
+
+from quicksilver import exc, func, text
+from quicksilver.inspection import inspect
+from quicksilver.orm import DeclarativeBase, Mapped, mapped_column
+from quicksilver.sql.dml import delete, update
+from quicksilver.sql.select import select
+from quicksilver.sql.sqltypes import String
+
+pytestmark = pytest.mark.backend
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "qs_compat_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    qty: Mapped[int] = mapped_column(default=0)
+
+
+def _seed(session):
+    items = [Item(id=i, name=n, qty=i) for i, n in enumerate("abcde", 1)]
+    session.add_all(items)
+    session.commit()
+    return session.scalars(select(Item).order_by(Item.id)).all()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: select(func.count()).select_from(Item),
+        lambda: select(func.count()).where(Item.id > 0),
+        lambda: select(func.count()).select_from(Item.__table__),
+        lambda: text("SELECT count(*) FROM qs_compat_items"),
+    ],
+    ids=["select_from_entity", "where_only", "select_from_table", "text"],
+)
+def test_autoflush_before_any_statement(session, make):
+    # SQLAlchemy 2.0.16+ autoflushes before every Session.execute, Core
+    # statements and text() included: the pending row is counted
+    session.add(Item(name="pending"))
+    assert session.execute(make()).scalar() == 1
+    assert not session.new
+
+
+def test_no_autoflush_block_still_respected(session):
+    session.add(Item(name="pending"))
+    with session.no_autoflush:
+        assert session.scalar(select(func.count()).select_from(Item)) == 0
+    assert len(session.new) == 1
+
+
+def test_statement_level_synchronize_session_false(session):
+    items = _seed(session)
+    stmt = (
+        update(Item)
+        .where(Item.qty >= 3)
+        .values(qty=0)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(stmt)
+    # False leaves the objects alone: their loaded values are not expired
+    assert [inspect(i).expired_attributes for i in items] == [set()] * 5
+    assert [i.qty for i in items] == [1, 2, 3, 4, 5]
+
+
+def test_statement_level_bogus_strategy_rejected(session):
+    _seed(session)
+    stmt = update(Item).values(qty=1).execution_options(synchronize_session="x")
+    with pytest.raises(exc.ArgumentError, match="Valid strategies"):
+        session.execute(stmt)
+
+
+def test_statement_level_evaluate_unevaluatable_raises(session):
+    _seed(session)
+    stmt = (
+        update(Item)
+        .where(func.lower(Item.name) == "a")
+        .values(qty=9)
+        .execution_options(synchronize_session="evaluate")
+    )
+    with pytest.raises(exc.InvalidRequestError) as info:
+        session.execute(stmt)
+    assert type(info.value) is exc.InvalidRequestError
+    assert "Could not evaluate current criteria in Python" in str(info.value)
+
+
+@pytest.mark.parametrize("strategy", ["auto", "evaluate", "fetch"])
+def test_update_expression_values_evaluated_on_objects(session, strategy):
+    items = _seed(session)
+    session.execute(
+        update(Item)
+        .where(Item.qty >= 3)
+        .values(qty=Item.qty * 10 + 1)
+        .execution_options(synchronize_session=strategy)
+    )
+    # the new values are set on the matched objects, not expired
+    assert [inspect(i).expired_attributes for i in items] == [set()] * 5
+    assert [i.qty for i in items] == [1, 2, 31, 41, 51]
+    session.expire_all()
+    assert [i.qty for i in items] == [1, 2, 31, 41, 51]
+
+
+def test_delete_statement_level_false_keeps_objects(session):
+    items = _seed(session)
+    session.execute(
+        delete(Item)
+        .where(Item.qty > 3)
+        .execution_options(synchronize_session=False)
+    )
+    assert all(inspect(i).persistent for i in items)
+    assert all(i in session for i in items)
+
+
+def test_filter_by_unknown_names_the_table():
+    # SQLAlchemy: Entity namespace for "<table>" has no property "<key>"
+    with pytest.raises(exc.InvalidRequestError) as info:
+        select(Item).filter_by(nosuch=1)
+    assert str(info.value) == (
+        'Entity namespace for "qs_compat_items" has no property "nosuch"'
+    )
