@@ -4,12 +4,15 @@ Each test states the SQLAlchemy behaviour it pins (checked against the
 SQLAlchemy oracle in a scratch differential run).
 """
 
+from typing import List, Optional
+
 import pytest
 
 from quicksilver import exc, func, text
 from quicksilver.inspection import inspect
-from quicksilver.orm import DeclarativeBase, Mapped, mapped_column
+from quicksilver.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from quicksilver.sql.dml import delete, update
+from quicksilver.sql.schema import ForeignKey
 from quicksilver.sql.select import select
 from quicksilver.sql.sqltypes import String
 
@@ -128,3 +131,33 @@ def test_filter_by_unknown_names_the_table():
     assert str(info.value) == (
         'Entity namespace for "qs_compat_items" has no property "nosuch"'
     )
+
+
+class Parent(Base):
+    __tablename__ = "qs_compat_parents"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kids: Mapped[List["Kid"]] = relationship()
+    quiet: Mapped[List["Kid"]] = relationship(lazy="raise", viewonly=True)
+
+
+class Kid(Base):
+    __tablename__ = "qs_compat_kids"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey(Parent.id))
+
+
+def test_refresh_named_lazy_relationship_loads_it(session):
+    session.add(Parent(id=1, kids=[Kid(id=1), Kid(id=2)]))
+    session.commit()
+    session.close()
+    parent = session.get(Parent, 1)
+    assert "kids" not in parent.__dict__
+    session.refresh(parent, ["kids"])
+    assert sorted(k.id for k in parent.__dict__["kids"]) == [1, 2]
+    # a full refresh leaves lazy relationships lazy, as SQLAlchemy does
+    session.refresh(parent)
+    assert "kids" not in parent.__dict__
+    # named, even a lazy="raise" relationship is loaded (a list, not raising)
+    session.refresh(parent, ["quiet", "kids"])
+    assert sorted(k.id for k in parent.__dict__["quiet"]) == [1, 2]
+    assert sorted(k.id for k in parent.__dict__["kids"]) == [1, 2]
