@@ -213,7 +213,7 @@ class SelectBase(Executable, Selectable):
         gb = _key_of_all(self._group_by_clauses, anon_map, binds)
         fu = (
             self._for_update_arg._gen_cache_key(anon_map, binds)
-            if self._for_update_arg
+            if self._for_update_arg is not None
             else None
         )
         return (tuple(parts), ob, gb, fu, self._label_style)

@@ -161,3 +161,10 @@ def test_refresh_named_lazy_relationship_loads_it(session):
     session.refresh(parent, ["quiet", "kids"])
     assert sorted(k.id for k in parent.__dict__["quiet"]) == [1, 2]
     assert sorted(k.id for k in parent.__dict__["kids"]) == [1, 2]
+
+
+def test_get_with_for_update(session):
+    _seed(session)
+    session.close()
+    assert session.get(Item, 2, with_for_update=True).name == "b"
+    assert session.get(Item, 3, with_for_update={"nowait": True}).name == "c"

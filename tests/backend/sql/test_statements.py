@@ -367,3 +367,15 @@ def test_select_python_constants(connection: Any) -> None:
     row = connection.execute(select(1, 2.5, None, True)).one()
     assert tuple(row) == (1, 2.5, None, True)
     assert connection.execute(select(1)).scalar() == 1
+
+
+def test_select_with_for_update_executes(connection: Any) -> None:
+    # the statement's cache key used to take the FOR UPDATE clause's truth
+    # value, which a clause refuses: executing it raised TypeError
+    plain = connection.execute(select(users.c.id).order_by(users.c.id)).all()
+    locked = connection.execute(
+        select(users.c.id).order_by(users.c.id).with_for_update()
+    ).all()
+    assert locked == plain
+    nowait = select(users.c.id).order_by(users.c.id).with_for_update(nowait=True)
+    assert connection.execute(nowait).all() == plain

@@ -36,3 +36,14 @@ def test_table_kwargs_is_dialect_kwargs():
     )
     assert t.kwargs == {"sqlite_autoincrement": True}
     assert t.kwargs is t.dialect_kwargs
+
+
+def test_for_update_is_part_of_the_cache_key():
+    t = Table("t_fu", MetaData(), Column("id", Integer, primary_key=True))
+    plain = select(t.c.id)
+    keys = {
+        plain._generate_cache_key(),
+        plain.with_for_update()._generate_cache_key(),
+        plain.with_for_update(nowait=True)._generate_cache_key(),
+    }
+    assert len(keys) == 3
