@@ -78,7 +78,10 @@ def execute_dml(
             session, conn, statement, mapper, params, strategy, opts
         )
     if not (is_update or is_delete) or params is not None and isinstance(params, list):
-        return conn.execute(statement, params, execution_options=opts or None)
+        result = conn.execute(statement, params, execution_options=opts or None)
+        if statement._returning:
+            return _orm_returning(session, statement, result, False)
+        return result
     where = getattr(statement, "whereclause", None)
     matched: Optional[list[Any]] = None
     unknown: list[Any] = []
@@ -130,7 +133,23 @@ def execute_dml(
         session.dispatch.after_bulk_update(_BulkContext(session, statement, result))
     if is_delete and session.dispatch.after_bulk_delete:
         session.dispatch.after_bulk_delete(_BulkContext(session, statement, result))
+    if statement._returning:
+        return _orm_returning(session, statement, result, is_update)
     return result
+
+
+def _orm_returning(
+    session: "Session", statement: Any, result: Any, refresh: bool
+) -> Any:
+    """``returning(User)``: rows carry ``User`` objects, from the identity map
+    when already there (refreshed with the UPDATE's values), as SQLAlchemy."""
+    from .context import analyze_returning
+    from .loading import orm_result
+
+    entities = analyze_returning(statement)
+    if entities is None:
+        return result
+    return orm_result(session, result, entities, refresh)
 
 
 _PK_BIND = "_qs_bulk_pk_"

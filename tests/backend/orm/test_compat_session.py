@@ -11,7 +11,7 @@ import pytest
 from quicksilver import exc, func, text
 from quicksilver.inspection import inspect
 from quicksilver.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from quicksilver.sql.dml import delete, update
+from quicksilver.sql.dml import delete, insert, update
 from quicksilver.sql.schema import ForeignKey
 from quicksilver.sql.select import select
 from quicksilver.sql.sqltypes import String
@@ -168,3 +168,31 @@ def test_get_with_for_update(session):
     session.close()
     assert session.get(Item, 2, with_for_update=True).name == "b"
     assert session.get(Item, 3, with_for_update={"nowait": True}).name == "c"
+
+
+def test_insert_returning_entity_gives_objects(session):
+    stmt = insert(Item).returning(Item)
+    got = session.scalars(stmt, [{"id": 50, "name": "r"}, {"id": 51, "name": "q"}])
+    items = got.all()
+    assert [(i.id, i.name) for i in items] == [(50, "r"), (51, "q")]
+    assert all(inspect(i).persistent for i in items)
+    assert session.get(Item, 50) is items[0]  # in the identity map
+    one = session.scalars(insert(Item).values(id=52, name="z").returning(Item)).one()
+    assert (one.id, one.name) == (52, "z")
+    row = session.execute(
+        insert(Item).returning(Item, Item.name), [{"id": 53, "name": "w"}]
+    ).one()
+    assert list(row._fields) == ["Item", "name"]
+    assert isinstance(row.Item, Item) and row.name == "w"
+    # plain columns stay values
+    ids = session.scalars(insert(Item).returning(Item.id), [{"id": 54, "name": "v"}])
+    assert ids.all() == [54]
+
+
+def test_update_returning_entity_is_the_identity_map_object(session):
+    items = _seed(session)
+    got = session.scalars(
+        update(Item).where(Item.id == 1).values(name="aa").returning(Item)
+    ).all()
+    assert got == [items[0]] and got[0] is items[0]
+    assert items[0].name == "aa"
