@@ -365,7 +365,13 @@ def _execute_orm_full(
         return eager.result(
             session, result, entities, populate_existing, opts.get("yield_per")
         )
-    return orm_result(session, result, entities, populate_existing)
+    out = orm_result(session, result, entities, populate_existing)
+    yield_per = opts.get("yield_per")
+    if yield_per:
+        # objects are built yield_per rows at a time; partitions() default
+        # to that size, as SQLAlchemy's
+        out = out.yield_per(yield_per)
+    return out
 
 
 def _loading_columns(

@@ -196,3 +196,13 @@ def test_update_returning_entity_is_the_identity_map_object(session):
     ).all()
     assert got == [items[0]] and got[0] is items[0]
     assert items[0].name == "aa"
+
+
+def test_orm_yield_per_sizes_partitions(session):
+    _seed(session)
+    stmt = select(Item).order_by(Item.id).execution_options(yield_per=2)
+    parts = list(session.execute(stmt).partitions())
+    assert [len(p) for p in parts] == [2, 2, 1]
+    assert [[r[0].id for r in p] for p in parts] == [[1, 2], [3, 4], [5]]
+    scalars = session.scalars(stmt).partitions()
+    assert [len(p) for p in scalars] == [2, 2, 1]
