@@ -277,10 +277,15 @@ class Select(HasPrefixes, HasSuffixes, SelectBase):
             ):
                 name = f"{col.table.name}_{name}"
             if name is None or name in seen_names:
+                # the same column repeated is labelled ``id__1`` (SQLAlchemy's
+                # dedupe label), another column of the same name ``id_1``
+                repeated = any(prev is col for _k, _n, prev in out)
                 name = (
                     col._anon_name_label
                     if name is None
-                    else _anonymous_label.make(id(col) ^ len(out), name)
+                    else _anonymous_label.make(
+                        id(col) ^ len(out), name + "_" if repeated else name
+                    )
                 )
             seen_names.add(name)
             key = getattr(col, "key", None) or name
