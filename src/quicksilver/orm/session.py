@@ -671,12 +671,36 @@ class Session:
         self.identity_map = WeakInstanceDict()
         self._new = {}
         self._deleted = {}
+        # close() / expunge_all() detach every object: the lifecycle events
+        # fire for each, as SQLAlchemy's (only looked at when listened for)
+        dispatch = self.dispatch
+        fire = bool(
+            dispatch.persistent_to_detached
+            or dispatch.deleted_to_detached
+            or dispatch.pending_to_transient
+        )
         for state in states:
             if state.session_id == self.hash_key:
                 state.session_id = None
                 if state._strong_obj is not None:
                     state._strong_obj = None
                 state._instance_dict = None
+                if fire:
+                    self._fire_detached(state)
+
+    def _fire_detached(self, state: InstanceState[Any]) -> None:
+        obj = state()
+        if obj is None:
+            return
+        dispatch = self.dispatch
+        if state.key is None:
+            if dispatch.pending_to_transient:
+                dispatch.pending_to_transient(self, obj)
+        elif state._deleted:
+            if dispatch.deleted_to_detached:
+                dispatch.deleted_to_detached(self, obj)
+        elif dispatch.persistent_to_detached:
+            dispatch.persistent_to_detached(self, obj)
 
     def expire(
         self, instance: object, attribute_names: Optional[Iterable[str]] = None

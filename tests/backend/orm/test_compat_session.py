@@ -206,3 +206,35 @@ def test_orm_yield_per_sizes_partitions(session):
     assert [[r[0].id for r in p] for p in parts] == [[1, 2], [3, 4], [5]]
     scalars = session.scalars(stmt).partitions()
     assert [len(p) for p in scalars] == [2, 2, 1]
+
+
+def test_close_fires_detach_events_for_each_object(session):
+    from quicksilver import event
+
+    _seed(session)
+    items = session.scalars(select(Item).order_by(Item.id)).all()
+    pending = Item(name="p")
+    session.add(pending)
+    seen = []
+    event.listen(session, "persistent_to_detached", lambda s, o: seen.append(o))
+    event.listen(
+        session, "pending_to_transient", lambda s, o: seen.append(("t", o))
+    )
+    session.close()
+    assert sorted(o.id for o in seen if isinstance(o, Item)) == [1, 2, 3, 4, 5]
+    assert ("t", pending) in seen
+    assert all(inspect(i).detached for i in items)
+
+
+def test_savepoint_commit_fires_commit_events(session):
+    from quicksilver import event
+
+    log = []
+    event.listen(session, "before_commit", lambda s: log.append("before"))
+    event.listen(session, "after_commit", lambda s: log.append("after"))
+    with session.begin():
+        sp = session.begin_nested()
+        session.add(Item(name="n"))
+        sp.commit()
+        assert log == ["before", "after"]
+    assert log == ["before", "after", "before", "after"]
