@@ -655,7 +655,13 @@ class DefaultExecutionContext:
             # quicksilver always keeps the driver's count: no code relies on -1
         if cursor.description is None and self._rowcount is None:
             self._rowcount = self._read_rowcount()
-        return CursorResult(self, cursor.description)
+        result = CursorResult(self, cursor.description)
+        opts = self.execution_options
+        if opts and opts.get("yield_per"):
+            # execution_options(yield_per=n): the result's batch size too, so
+            # partitions() / iteration go n rows at a time (as SQLAlchemy)
+            result._yield_per = opts["yield_per"]
+        return result
 
     def _read_rowcount(self) -> int:
         try:

@@ -55,7 +55,10 @@ def execute_dml(
     execution_options: dict[str, Any],
     bind_arguments: dict[str, Any],
 ) -> Any:
-    opts = dict(execution_options)
+    # the option may be given to execute() or set on the statement itself
+    # (``update(User).execution_options(synchronize_session=False)``)
+    opts = dict(getattr(statement, "_execution_options", None) or {})
+    opts.update(execution_options)
     strategy = _check_strategy(opts.pop("synchronize_session", "auto"))
     statement = _against_real_table(statement)
     session._autoflush()
@@ -75,16 +78,20 @@ def execute_dml(
             session, conn, statement, mapper, params, strategy, opts
         )
     if not (is_update or is_delete) or params is not None and isinstance(params, list):
-        return conn.execute(statement, params, execution_options=opts or None)
+        result = conn.execute(statement, params, execution_options=opts or None)
+        if statement._returning:
+            return _orm_returning(session, statement, result, False)
+        return result
     where = getattr(statement, "whereclause", None)
     matched: Optional[list[Any]] = None
     unknown: list[Any] = []
     if strategy in ("auto", "evaluate"):
         try:
             matcher = _evaluator(mapper, where)
-        except UnevaluatableError:
+        except UnevaluatableError as err:
             if strategy == "evaluate":
-                raise
+                # SQLAlchemy raises the plain class here, which callers catch
+                raise sa_exc.InvalidRequestError(str(err)) from err
             strategy = "fetch"
         else:
             candidates = [
@@ -126,7 +133,23 @@ def execute_dml(
         session.dispatch.after_bulk_update(_BulkContext(session, statement, result))
     if is_delete and session.dispatch.after_bulk_delete:
         session.dispatch.after_bulk_delete(_BulkContext(session, statement, result))
+    if statement._returning:
+        return _orm_returning(session, statement, result, is_update)
     return result
+
+
+def _orm_returning(
+    session: "Session", statement: Any, result: Any, refresh: bool
+) -> Any:
+    """``returning(User)``: rows carry ``User`` objects, from the identity map
+    when already there (refreshed with the UPDATE's values), as SQLAlchemy."""
+    from .context import analyze_returning
+    from .loading import orm_result
+
+    entities = analyze_returning(statement)
+    if entities is None:
+        return result
+    return orm_result(session, result, entities, refresh)
 
 
 _PK_BIND = "_qs_bulk_pk_"
@@ -243,6 +266,7 @@ def _safe_match(matcher: Callable[[Any], Any], state: Any) -> bool:
 def _apply_update(mapper: "Mapper[Any]", statement: Any, states: list[Any]) -> None:
     values = getattr(statement, "_values", None) or {}
     literal: dict[str, Any] = {}
+    computed: dict[str, Callable[[Any], Any]] = {}
     expire: list[str] = []
     for key, value in values.items():
         col = (
@@ -255,19 +279,31 @@ def _apply_update(mapper: "Mapper[Any]", statement: Any, states: list[Any]) -> N
             continue
         if getattr(value, "_is_crud", False) or type(value).__name__ == "BindParameter":
             literal[prop.key] = value.value
-        else:
+            continue
+        # a SQL expression of the row's own columns (``User.age + 1``) is
+        # evaluated on each object, as SQLAlchemy does; anything else expires
+        try:
+            computed[prop.key] = _operand(mapper, value)
+        except UnevaluatableError:
             expire.append(prop.key)
     for state in states:
         obj = state()
         if obj is None:
             continue
         d = obj.__dict__
-        for k, v in literal.items():
+        news = dict(literal)
+        to_expire = list(expire)
+        for k, fn in computed.items():
+            try:
+                news[k] = fn(obj)
+            except (UnevaluatableError, TypeError, ArithmeticError):
+                to_expire.append(k)
+        for k, v in news.items():
             if k in state.committed_state:
                 continue  # an unflushed change of the user's wins
             d[k] = v
-        if expire:
-            state._expire_attributes(d, expire)
+        if to_expire:
+            state._expire_attributes(d, to_expire)
 
 
 def _expire_updated(mapper: "Mapper[Any]", statement: Any, states: list[Any]) -> None:
@@ -304,6 +340,16 @@ _BINARY: dict[Any, Callable[[Any, Any], Any]] = {
     ops.le: operator.le,
     ops.gt: operator.gt,
     ops.ge: operator.ge,
+}
+
+
+_ARITHMETIC: dict[Any, Callable[[Any, Any], Any]] = {
+    ops.add: operator.add,
+    ops.sub: operator.sub,
+    ops.mul: operator.mul,
+    ops.truediv: operator.truediv,
+    ops.mod: operator.mod,
+    ops.concat_op: operator.add,
 }
 
 
@@ -379,6 +425,20 @@ def _operand(mapper: "Mapper[Any]", elem: Any) -> Callable[[Any], Any]:
         return lambda obj: tuple(s(obj) for s in subs)
     if name == "Null":
         return lambda obj: None
+    if name == "BinaryExpression" and elem.operator in _ARITHMETIC:
+        fn = _ARITHMETIC[elem.operator]
+        left, right = _operand(mapper, elem.left), _operand(mapper, elem.right)
+
+        def arithmetic(obj: Any) -> Any:
+            a, b = left(obj), right(obj)
+            if a is None or b is None:
+                return None  # NULL arithmetic stays NULL, as in SQL
+            return fn(a, b)
+
+        return arithmetic
+    if name == "UnaryExpression" and getattr(elem, "operator", None) is ops.neg:
+        inner = _operand(mapper, elem.element)
+        return lambda obj: None if inner(obj) is None else -inner(obj)
     raise UnevaluatableError(
         f"Could not evaluate current criteria in Python: {elem!r}. Specify 'fetch' or "
         "False for the synchronize_session execution option."

@@ -127,6 +127,34 @@ class _Entity:
         self.load_columns = columns
 
 
+def analyze_returning(statement: Any) -> Optional[list[_Entity]]:
+    """Entities of an ORM DML statement's RETURNING, or None if it names none.
+
+    ``insert(User).returning(User)`` yields ``User`` objects, as a SELECT of
+    the entity would; plain columns stay values.
+    """
+    entities: list[_Entity] = []
+    found_orm = False
+    pos = 0
+    for elem in statement._returning:
+        annotations = getattr(elem, "_annotations", None) or {}
+        mapper = annotations.get("parententity")
+        if getattr(elem, "_is_from_clause", False):
+            cols = list(elem.c)
+            if mapper is not None:
+                entities.append(_Entity(mapper, cols, pos, mapper.class_.__name__))
+                found_orm = True
+            else:
+                entities.extend(
+                    _Entity(None, [c], pos + i, c.key) for i, c in enumerate(cols)
+                )
+            pos += len(cols)
+        else:
+            entities.append(_Entity(None, [elem], pos, getattr(elem, "key", "")))
+            pos += 1
+    return entities if found_orm else None
+
+
 def analyze(statement: Any) -> Optional[list[_Entity]]:
     """Entities of an ORM-enabled SELECT, or None for a plain Core statement."""
     raw = getattr(statement, "_raw_columns", None)
@@ -317,7 +345,9 @@ def _execute_orm_full(
     autoflush = opts.pop("autoflush", True)
     opts.pop("synchronize_session", None)
     opts.pop("identity_token", None)
-    if mapper is not None and autoflush:
+    if autoflush:
+        # every statement, Core and text() included, sees pending changes:
+        # SQLAlchemy 2.0.16+ autoflushes unconditionally (its issue 9809)
         session._autoflush()
     bind = bind_arguments.get("bind") or session.get_bind(
         bind_arguments.get("mapper", mapper), clause=statement
@@ -335,7 +365,13 @@ def _execute_orm_full(
         return eager.result(
             session, result, entities, populate_existing, opts.get("yield_per")
         )
-    return orm_result(session, result, entities, populate_existing)
+    out = orm_result(session, result, entities, populate_existing)
+    yield_per = opts.get("yield_per")
+    if yield_per:
+        # objects are built yield_per rows at a time; partitions() default
+        # to that size, as SQLAlchemy's
+        out = out.yield_per(yield_per)
+    return out
 
 
 def _loading_columns(

@@ -327,6 +327,9 @@ class Mapper(InspectionAttr, Generic[_O]):
         manager = register_class(class_)
         self.class_manager: ClassManager = manager
         manager.mapper = self
+        # ``User.__mapper__``: SQLAlchemy's documented class attribute, set for
+        # declarative and imperative mappings alike
+        type.__setattr__(class_, "__mapper__", self)
         if _registry is not None and getattr(_registry, "constructor", None):
             manager._default_init = _registry.constructor
         self._props: dict[str, MapperProperty] = {}

@@ -674,12 +674,36 @@ class Session:
         self.identity_map = WeakInstanceDict()
         self._new = {}
         self._deleted = {}
+        # close() / expunge_all() detach every object: the lifecycle events
+        # fire for each, as SQLAlchemy's (only looked at when listened for)
+        dispatch = self.dispatch
+        fire = bool(
+            dispatch.persistent_to_detached
+            or dispatch.deleted_to_detached
+            or dispatch.pending_to_transient
+        )
         for state in states:
             if state.session_id == self.hash_key:
                 state.session_id = None
                 if state._strong_obj is not None:
                     state._strong_obj = None
                 state._instance_dict = None
+                if fire:
+                    self._fire_detached(state)
+
+    def _fire_detached(self, state: InstanceState[Any]) -> None:
+        obj = state()
+        if obj is None:
+            return
+        dispatch = self.dispatch
+        if state.key is None:
+            if dispatch.pending_to_transient:
+                dispatch.pending_to_transient(self, obj)
+        elif state._deleted:
+            if dispatch.deleted_to_detached:
+                dispatch.deleted_to_detached(self, obj)
+        elif dispatch.persistent_to_detached:
+            dispatch.persistent_to_detached(self, obj)
 
     def expire(
         self, instance: object, attribute_names: Optional[Iterable[str]] = None
@@ -748,6 +772,9 @@ class Session:
                 raise sa_exc.InvalidRequestError(
                     f"Could not refresh instance '{orm_exc.instance_str(instance)}'"
                 ) from None
+            rel_keys = state.manager.__dict__.get("_qs_rel_keys")
+            if rel_keys:
+                self._refresh_named_relationships(state, instance, keys, rel_keys)
             return
         found = load_on_ident(
             self,
@@ -761,6 +788,33 @@ class Session:
             raise sa_exc.InvalidRequestError(
                 f"Could not refresh instance '{orm_exc.instance_str(instance)}'"
             )
+
+    def _refresh_named_relationships(
+        self,
+        state: InstanceState[Any],
+        instance: object,
+        keys: list[str],
+        rel_keys: Any,
+    ) -> None:
+        # A relationship named in refresh(obj, [...]) is loaded now, whatever
+        # its loader, not on next access, as SQLAlchemy 2.0.4+ does: it is how
+        # an AsyncSession loads a relationship without an implicit lazy load.
+        from .strategies import load_relationship
+
+        props = state.mapper._props
+        impls = state.manager.impls
+        d = instance.__dict__
+        for key in keys:
+            if key not in rel_keys or key in d:
+                continue
+            if getattr(props.get(key), "lazy", None) in ("dynamic", "write_only"):
+                continue
+            impl = impls[key]
+            become = getattr(impl, "_become", None)  # a not-yet-configured impl
+            if become is not None:
+                impl = become()
+            with self.no_autoflush:
+                load_relationship(impl, state, d, refresh=True)
 
     def is_modified(self, instance: object, include_collections: bool = True) -> bool:
         """True if ``instance`` has net attribute changes not yet flushed."""

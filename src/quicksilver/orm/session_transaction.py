@@ -294,7 +294,10 @@ class SessionTransaction(_StateChange):
         session = self.session
         if self._state is not PREPARED:
             if self._is_transaction_boundary:
-                if session.dispatch.before_commit and self._parent is None:
+                # a SAVEPOINT's commit fires the commit events too (SQLAlchemy)
+                if session.dispatch.before_commit and (
+                    self._parent is None or self.nested
+                ):
                     session.dispatch.before_commit(session)
                 session._flush_for_commit()
         if self._state is DEACTIVE:  # pragma: no cover - flush failed
@@ -313,6 +316,8 @@ class SessionTransaction(_StateChange):
                     session.dispatch.deleted_to_detached(session, obj)
             self._detached_by_commit = []
         else:
+            if self.nested and session.dispatch.after_commit:
+                session.dispatch.after_commit(session)
             self._merge_into_parent()
         self.close()
         if _to_root and self._parent is not None:

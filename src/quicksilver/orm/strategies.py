@@ -184,8 +184,14 @@ def _load_if_possible(impl: Any, state: "InstanceState[Any]", d: dict[str, Any])
         return load_relationship(impl, state, d)
 
 
-def load_relationship(impl: Any, state: "InstanceState[Any]", d: dict[str, Any]) -> Any:
-    """Produce the value of an unloaded relationship attribute (lazy load)."""
+def load_relationship(
+    impl: Any, state: "InstanceState[Any]", d: dict[str, Any], refresh: bool = False
+) -> Any:
+    """Produce the value of an unloaded relationship attribute (lazy load).
+
+    ``refresh``: the attribute was named in ``Session.refresh()``, which loads
+    it whatever its loader ("raise" included), as SQLAlchemy does.
+    """
     prop: RelationshipProperty = impl.prop
     key = prop.key
     node = _state_node(state, key) if _NODE_KEY in state.__dict__ else None
@@ -193,6 +199,8 @@ def load_relationship(impl: Any, state: "InstanceState[Any]", d: dict[str, Any])
     if node is not None and node.strategy is not None:
         strategy = node.strategy
     if strategy in _EAGER or strategy == "contains_eager":
+        strategy = "select"
+    elif refresh and strategy != "noload":
         strategy = "select"
     collection = impl.collection
     if strategy == "noload":

@@ -134,6 +134,18 @@ def expect_columns_clause(value: Any) -> Any:
     value = _unwrap(value)
     if isinstance(value, ColumnElement) or getattr(value, "_is_from_clause", False):
         return value
+    # ``select(1)``, ``select(None)``: constants render inline, as SQLAlchemy's
+    # columns-clause coercion does (numbers as literal text, None as NULL)
+    if value is None:
+        return Null()
+    if value is True:
+        return True_()
+    if value is False:
+        return False_()
+    if isinstance(value, (int, float, decimal.Decimal)):
+        from .elements import ColumnClause
+
+        return ColumnClause(str(value), is_literal=True)
     if isinstance(value, str):
         raise exc.ArgumentError(
             f"Textual column expression {value!r} should be explicitly declared "

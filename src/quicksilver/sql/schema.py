@@ -309,6 +309,12 @@ class Table(TableClause, SchemaItem):
     primary_key: Any = None  # instance attributes (shadow FromClause's properties)
     foreign_keys: Any = None
 
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        """The dialect keyword arguments (``Table.kwargs``, an alias of
+        ``dialect_kwargs``)."""
+        return self.dialect_kwargs
+
     def __new__(cls, *args: Any, **kw: Any) -> "Table":
         if not args and not kw:
             return object.__new__(cls)

@@ -213,7 +213,7 @@ class SelectBase(Executable, Selectable):
         gb = _key_of_all(self._group_by_clauses, anon_map, binds)
         fu = (
             self._for_update_arg._gen_cache_key(anon_map, binds)
-            if self._for_update_arg
+            if self._for_update_arg is not None
             else None
         )
         return (tuple(parts), ob, gb, fu, self._label_style)
@@ -277,10 +277,15 @@ class Select(HasPrefixes, HasSuffixes, SelectBase):
             ):
                 name = f"{col.table.name}_{name}"
             if name is None or name in seen_names:
+                # the same column repeated is labelled ``id__1`` (SQLAlchemy's
+                # dedupe label), another column of the same name ``id_1``
+                repeated = any(prev is col for _k, _n, prev in out)
                 name = (
                     col._anon_name_label
                     if name is None
-                    else _anonymous_label.make(id(col) ^ len(out), name)
+                    else _anonymous_label.make(
+                        id(col) ^ len(out), name + "_" if repeated else name
+                    )
                 )
             seen_names.add(name)
             key = getattr(col, "key", None) or name
@@ -374,9 +379,11 @@ class Select(HasPrefixes, HasSuffixes, SelectBase):
                     else ns[key]
                 )
             except (AttributeError, KeyError):
+                # a mapped class is named by its table, as SQLAlchemy does
+                named = getattr(ns, "__table__", ns)
                 raise exc.InvalidRequestError(
-                    f'Entity namespace for "{getattr(ns, "description", ns)}" has no '
-                    f'property "{key}"'
+                    f'Entity namespace for "{getattr(named, "description", named)}" '
+                    f'has no property "{key}"'
                 ) from None
             crit.append(col == value)
         return self.where(*crit)

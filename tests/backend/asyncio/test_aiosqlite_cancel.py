@@ -135,3 +135,44 @@ async def test_calls_after_a_cancellation_run_normally(sqlite_url: str) -> None:
             assert (await conn.exec_driver_sql(bounded)).scalar() == 200000
     finally:
         await engine.dispose()
+
+
+def test_undisposed_engine_does_not_block_interpreter_exit() -> None:
+    # aiosqlite's worker thread is made a daemon (as SQLAlchemy does): a script
+    # that never calls dispose() used to hang at exit waiting for it
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio\n"
+        "from quicksilver import text\n"
+        "from quicksilver.ext.asyncio import create_async_engine\n"
+        "async def main():\n"
+        "    e = create_async_engine('sqlite+aiosqlite://')\n"
+        "    async with e.connect() as c:\n"
+        "        await c.execute(text('select 1'))\n"
+        "asyncio.run(main())\n"
+        "print('exited')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=dict(os.environ),
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "exited"
+
+
+def test_connection_worker_thread_is_daemon() -> None:
+    async def go() -> bool:
+        eng = create_async_engine("sqlite+aiosqlite://")
+        async with eng.connect() as conn:
+            aio = await _driver_connection(conn)
+            daemon = aio._thread.daemon
+        await eng.dispose()
+        return bool(daemon)
+
+    assert asyncio.run(go()) is True

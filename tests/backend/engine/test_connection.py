@@ -393,3 +393,22 @@ def test_echo_debug_logs_rows(db_url: str, caplog: Any) -> None:
         )
     finally:
         eng.dispose()
+
+
+def test_yield_per_option_sizes_partitions_and_fetchmany(engine: Any) -> None:
+    # execution_options(yield_per=n) makes n the result's default batch size
+    # (partitions(), fetchmany()), wherever the option is given, as SQLAlchemy
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO qs_kv (k, v) VALUES (:k, :v)"),
+            [{"k": f"k{i}", "v": i} for i in range(5)],
+        )
+    stmt = text("SELECT k FROM qs_kv ORDER BY k")
+    with engine.connect() as conn:
+        on_stmt = conn.execute(stmt.execution_options(yield_per=2))
+        assert [len(p) for p in on_stmt.partitions()] == [2, 2, 1]
+        on_call = conn.execute(stmt, execution_options={"yield_per": 2})
+        assert [len(p) for p in on_call.partitions()] == [2, 2, 1]
+        on_conn = conn.execution_options(yield_per=3).execute(stmt)
+        assert len(on_conn.fetchmany()) == 3
+        on_conn.close()

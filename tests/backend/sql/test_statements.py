@@ -360,3 +360,22 @@ def test_string_length_checked_on_every_backend(connection: Any) -> None:
 def test_float_with_fraction_rejected_for_integer(connection: Any) -> None:
     with pytest.raises(exc.StatementError):
         connection.execute(insert(users).values(id=97, name="q", age=1.5))
+
+
+def test_select_python_constants(connection: Any) -> None:
+    # SQLAlchemy 2.x accepts select(1): numbers inline, None/True/False as SQL
+    row = connection.execute(select(1, 2.5, None, True)).one()
+    assert tuple(row) == (1, 2.5, None, True)
+    assert connection.execute(select(1)).scalar() == 1
+
+
+def test_select_with_for_update_executes(connection: Any) -> None:
+    # the statement's cache key used to take the FOR UPDATE clause's truth
+    # value, which a clause refuses: executing it raised TypeError
+    plain = connection.execute(select(users.c.id).order_by(users.c.id)).all()
+    locked = connection.execute(
+        select(users.c.id).order_by(users.c.id).with_for_update()
+    ).all()
+    assert locked == plain
+    nowait = select(users.c.id).order_by(users.c.id).with_for_update(nowait=True)
+    assert connection.execute(nowait).all() == plain

@@ -158,6 +158,7 @@ def _stmts(x):
         "union": x.union(x.select(t.c.id), x.select(t.c.order)).order_by("id").limit(2),
         "union_all": x.union_all(x.select(t.c.id), x.select(u.c.id)),
         "dup_names": x.select(t, u.c.id),
+        "repeated_column": x.select(t.c.id, t.c.id, u.c.id, t.c.id),
         "insert_values": x.insert(t).values(name="x"),
         "insert_all": x.insert(t),
         "insert_multi": x.insert(t).values([{"name": "a"}, {"name": "b"}]),

@@ -25,6 +25,7 @@ Exceptions are ``sqlite3``'s own, as with pysqlite.
 from __future__ import annotations
 
 import asyncio
+import threading
 import warnings
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
@@ -259,6 +260,14 @@ class AsyncAdapt_aiosqlite_dbapi(AsyncAdaptedDBAPI):
         kwargs["check_same_thread"] = False
         # an aiosqlite Connection is awaitable: awaiting starts its thread
         pending = self.driver.connect(*args, **kwargs)
+        # The worker thread must not keep the interpreter alive: a script that
+        # never disposes its async engine would hang at exit (SQLAlchemy marks
+        # it daemon too).  aiosqlite < 0.22 is the thread, later ones hold it.
+        thread = pending if isinstance(pending, threading.Thread) else None
+        if thread is None:
+            thread = getattr(pending, "_thread", None)
+        if isinstance(thread, threading.Thread):
+            thread.daemon = True
         return AsyncAdapt_aiosqlite_connection(self, await_only(pending))
 
 

@@ -1,0 +1,240 @@
+"""Session behaviours found to differ from SQLAlchemy 2.x, on every backend.
+
+Each test states the SQLAlchemy behaviour it pins (checked against the
+SQLAlchemy oracle in a scratch differential run).
+"""
+
+from typing import List, Optional
+
+import pytest
+
+from quicksilver import exc, func, text
+from quicksilver.inspection import inspect
+from quicksilver.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from quicksilver.sql.dml import delete, insert, update
+from quicksilver.sql.schema import ForeignKey
+from quicksilver.sql.select import select
+from quicksilver.sql.sqltypes import String
+
+pytestmark = pytest.mark.backend
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "qs_compat_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    qty: Mapped[int] = mapped_column(default=0)
+
+
+def _seed(session):
+    items = [Item(id=i, name=n, qty=i) for i, n in enumerate("abcde", 1)]
+    session.add_all(items)
+    session.commit()
+    return session.scalars(select(Item).order_by(Item.id)).all()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: select(func.count()).select_from(Item),
+        lambda: select(func.count()).where(Item.id > 0),
+        lambda: select(func.count()).select_from(Item.__table__),
+        lambda: text("SELECT count(*) FROM qs_compat_items"),
+    ],
+    ids=["select_from_entity", "where_only", "select_from_table", "text"],
+)
+def test_autoflush_before_any_statement(session, make):
+    # SQLAlchemy 2.0.16+ autoflushes before every Session.execute, Core
+    # statements and text() included: the pending row is counted
+    session.add(Item(name="pending"))
+    assert session.execute(make()).scalar() == 1
+    assert not session.new
+
+
+def test_no_autoflush_block_still_respected(session):
+    session.add(Item(name="pending"))
+    with session.no_autoflush:
+        assert session.scalar(select(func.count()).select_from(Item)) == 0
+    assert len(session.new) == 1
+
+
+def test_statement_level_synchronize_session_false(session):
+    items = _seed(session)
+    stmt = (
+        update(Item)
+        .where(Item.qty >= 3)
+        .values(qty=0)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(stmt)
+    # False leaves the objects alone: their loaded values are not expired
+    assert [inspect(i).expired_attributes for i in items] == [set()] * 5
+    assert [i.qty for i in items] == [1, 2, 3, 4, 5]
+
+
+def test_statement_level_bogus_strategy_rejected(session):
+    _seed(session)
+    stmt = update(Item).values(qty=1).execution_options(synchronize_session="x")
+    with pytest.raises(exc.ArgumentError, match="Valid strategies"):
+        session.execute(stmt)
+
+
+def test_statement_level_evaluate_unevaluatable_raises(session):
+    _seed(session)
+    stmt = (
+        update(Item)
+        .where(func.lower(Item.name) == "a")
+        .values(qty=9)
+        .execution_options(synchronize_session="evaluate")
+    )
+    with pytest.raises(exc.InvalidRequestError) as info:
+        session.execute(stmt)
+    assert type(info.value) is exc.InvalidRequestError
+    assert "Could not evaluate current criteria in Python" in str(info.value)
+
+
+@pytest.mark.parametrize("strategy", ["auto", "evaluate", "fetch"])
+def test_update_expression_values_evaluated_on_objects(session, strategy):
+    items = _seed(session)
+    session.execute(
+        update(Item)
+        .where(Item.qty >= 3)
+        .values(qty=Item.qty * 10 + 1)
+        .execution_options(synchronize_session=strategy)
+    )
+    # the new values are set on the matched objects, not expired
+    assert [inspect(i).expired_attributes for i in items] == [set()] * 5
+    assert [i.qty for i in items] == [1, 2, 31, 41, 51]
+    session.expire_all()
+    assert [i.qty for i in items] == [1, 2, 31, 41, 51]
+
+
+def test_delete_statement_level_false_keeps_objects(session):
+    items = _seed(session)
+    session.execute(
+        delete(Item)
+        .where(Item.qty > 3)
+        .execution_options(synchronize_session=False)
+    )
+    assert all(inspect(i).persistent for i in items)
+    assert all(i in session for i in items)
+
+
+def test_filter_by_unknown_names_the_table():
+    # SQLAlchemy: Entity namespace for "<table>" has no property "<key>"
+    with pytest.raises(exc.InvalidRequestError) as info:
+        select(Item).filter_by(nosuch=1)
+    assert str(info.value) == (
+        'Entity namespace for "qs_compat_items" has no property "nosuch"'
+    )
+
+
+class Parent(Base):
+    __tablename__ = "qs_compat_parents"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kids: Mapped[List["Kid"]] = relationship()
+    quiet: Mapped[List["Kid"]] = relationship(lazy="raise", viewonly=True)
+
+
+class Kid(Base):
+    __tablename__ = "qs_compat_kids"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey(Parent.id))
+
+
+def test_refresh_named_lazy_relationship_loads_it(session):
+    session.add(Parent(id=1, kids=[Kid(id=1), Kid(id=2)]))
+    session.commit()
+    session.close()
+    parent = session.get(Parent, 1)
+    assert "kids" not in parent.__dict__
+    session.refresh(parent, ["kids"])
+    assert sorted(k.id for k in parent.__dict__["kids"]) == [1, 2]
+    # a full refresh leaves lazy relationships lazy, as SQLAlchemy does
+    session.refresh(parent)
+    assert "kids" not in parent.__dict__
+    # named, even a lazy="raise" relationship is loaded (a list, not raising)
+    session.refresh(parent, ["quiet", "kids"])
+    assert sorted(k.id for k in parent.__dict__["quiet"]) == [1, 2]
+    assert sorted(k.id for k in parent.__dict__["kids"]) == [1, 2]
+
+
+def test_get_with_for_update(session):
+    _seed(session)
+    session.close()
+    assert session.get(Item, 2, with_for_update=True).name == "b"
+    assert session.get(Item, 3, with_for_update={"nowait": True}).name == "c"
+
+
+def test_insert_returning_entity_gives_objects(session):
+    stmt = insert(Item).returning(Item)
+    got = session.scalars(stmt, [{"id": 50, "name": "r"}, {"id": 51, "name": "q"}])
+    items = got.all()
+    assert [(i.id, i.name) for i in items] == [(50, "r"), (51, "q")]
+    assert all(inspect(i).persistent for i in items)
+    assert session.get(Item, 50) is items[0]  # in the identity map
+    one = session.scalars(insert(Item).values(id=52, name="z").returning(Item)).one()
+    assert (one.id, one.name) == (52, "z")
+    row = session.execute(
+        insert(Item).returning(Item, Item.name), [{"id": 53, "name": "w"}]
+    ).one()
+    assert list(row._fields) == ["Item", "name"]
+    assert isinstance(row.Item, Item) and row.name == "w"
+    # plain columns stay values
+    ids = session.scalars(insert(Item).returning(Item.id), [{"id": 54, "name": "v"}])
+    assert ids.all() == [54]
+
+
+def test_update_returning_entity_is_the_identity_map_object(session):
+    items = _seed(session)
+    got = session.scalars(
+        update(Item).where(Item.id == 1).values(name="aa").returning(Item)
+    ).all()
+    assert got == [items[0]] and got[0] is items[0]
+    assert items[0].name == "aa"
+
+
+def test_orm_yield_per_sizes_partitions(session):
+    _seed(session)
+    stmt = select(Item).order_by(Item.id).execution_options(yield_per=2)
+    parts = list(session.execute(stmt).partitions())
+    assert [len(p) for p in parts] == [2, 2, 1]
+    assert [[r[0].id for r in p] for p in parts] == [[1, 2], [3, 4], [5]]
+    scalars = session.scalars(stmt).partitions()
+    assert [len(p) for p in scalars] == [2, 2, 1]
+
+
+def test_close_fires_detach_events_for_each_object(session):
+    from quicksilver import event
+
+    _seed(session)
+    items = session.scalars(select(Item).order_by(Item.id)).all()
+    pending = Item(name="p")
+    session.add(pending)
+    seen = []
+    event.listen(session, "persistent_to_detached", lambda s, o: seen.append(o))
+    event.listen(
+        session, "pending_to_transient", lambda s, o: seen.append(("t", o))
+    )
+    session.close()
+    assert sorted(o.id for o in seen if isinstance(o, Item)) == [1, 2, 3, 4, 5]
+    assert ("t", pending) in seen
+    assert all(inspect(i).detached for i in items)
+
+
+def test_savepoint_commit_fires_commit_events(session):
+    from quicksilver import event
+
+    log = []
+    event.listen(session, "before_commit", lambda s: log.append("before"))
+    event.listen(session, "after_commit", lambda s: log.append("after"))
+    with session.begin():
+        sp = session.begin_nested()
+        session.add(Item(name="n"))
+        sp.commit()
+        assert log == ["before", "after"]
+    assert log == ["before", "after", "before", "after"]
