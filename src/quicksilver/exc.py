@@ -329,6 +329,25 @@ class StatementError(SQLAlchemyError):
         return "\n".join(["(%s)" % d for d in self.detail] + details)
 
 
+class _ImplicitIOError(MissingGreenlet, StatementError):
+    """An implicit load (lazy relationship, expired or deferred attribute)
+    attempted from async code: a ``MissingGreenlet`` that is also a
+    ``StatementError``, since SQLAlchemy 2.1 reports this case as a
+    StatementError wrapping MissingGreenlet and 2.0 as MissingGreenlet itself;
+    ``except`` clauses written for either catch it."""
+
+    def __init__(self, message: str) -> None:
+        StatementError.__init__(self, message, None, None, None, code="xd2s")
+        self.orig = MissingGreenlet(message)
+
+    def __reduce__(self) -> Any:
+        return (self.__class__, (self.args[0],))
+
+
+# tracebacks and error reports show the class SQLAlchemy users know
+_ImplicitIOError.__name__ = "MissingGreenlet"
+
+
 def _repr_params(params: Any, limit: int = 10) -> str:
     if (
         isinstance(params, (list, tuple))

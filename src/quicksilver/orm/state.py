@@ -447,7 +447,7 @@ def refuse_implicit_async_io(state: "InstanceState[Any]", key: str) -> None:
     if in_greenlet():
         return
     obj = state()
-    raise sa_exc.MissingGreenlet(
+    raise sa_exc._ImplicitIOError(
         "greenlet_spawn has not been called; can't call await_only() here. "
         "Was IO attempted in an unexpected place? Loading attribute "
         f"'{key}' of {orm_exc.instance_str(obj)} needs a query, which async "
