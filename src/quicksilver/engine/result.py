@@ -58,7 +58,6 @@ attributes above in its ``__init__``; it may override
 
 from __future__ import annotations
 
-import gc
 import itertools
 import operator
 from typing import (
@@ -85,6 +84,7 @@ from typing_extensions import Self, TypeVarTuple, Unpack
 
 from .. import exc
 from ..util import EMPTY_DICT, memoized_property
+from ..util._gc import gc_paused
 from .row import RMKeyView, Row, RowMapping, make_row_class
 
 __all__ = [
@@ -1149,14 +1149,8 @@ class ChunkedIteratorResult(IteratorResult[Unpack[_Ts]]):
         # were traversed again and again -- half the time of loading 100,000
         # objects.  Collection resumes when the rows are all read; nothing is
         # skipped, and the pause never outlives this call.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with gc_paused():
             return super()._fetchall_impl()
-        finally:
-            if paused:
-                gc.enable()
 
 
 class MergedResult(IteratorResult[Unpack[_Ts]]):

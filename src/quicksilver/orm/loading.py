@@ -11,7 +11,6 @@ from the row and ``populate_existing`` overwrites everything.
 
 from __future__ import annotations
 
-import gc
 import operator
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
@@ -19,6 +18,7 @@ from .. import exc as sa_exc
 from ..engine.result import ChunkedIteratorResult, SimpleResultMetaData
 from ..inspection import inspect
 from ..util import LRUCache
+from ..util._gc import gc_paused
 from . import exc as orm_exc
 from ._sql import sql
 from .attributes import _EMPTY_CS
@@ -420,14 +420,8 @@ def orm_result(
             chunk = fetch(size)
             if not chunk:
                 return
-            paused = gc.isenabled()
-            if paused:
-                gc.disable()
-            try:
+            with gc_paused():
                 built = build(chunk)
-            finally:
-                if paused:
-                    gc.enable()
             yield built
 
     if metadata is None:

@@ -19,13 +19,11 @@ use raises ``PendingRollbackError`` until ``Session.rollback()``.
 
 from __future__ import annotations
 
-from gc import disable as gc_disable
-from gc import enable as gc_enable
-from gc import isenabled as gc_isenabled
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from .. import exc as sa_exc
 from ..util import warn
+from ..util._gc import gc_paused
 from . import exc as orm_exc
 from .attributes import _EMPTY_CS
 from .base import _configure_pending, _mappers_pending, object_state
@@ -149,27 +147,23 @@ def flush_session(session: "Session", objects: Optional[Sequence[Any]]) -> None:
     # every object while holding them all alive, so collections in between
     # only re-traverse live objects (a third of a 50,000-object flush).
     # Collection resumes at the end; the pause never outlives this call.
-    paused = gc_isenabled()
-    if paused:
-        gc_disable()
-    try:
-        _check_identity_conflicts(session, uow)
-        if rel_plan is not None:
-            dependency.execute_flush(uow, rel_plan)
-        else:
-            execute_flush(uow)
-        if dispatch.after_flush:
-            dispatch.after_flush(session, uow)
-        _finalize(session, uow, trans)
-        if dispatch.after_flush_postexec:
-            dispatch.after_flush_postexec(session, uow)
-    except BaseException as err:
-        trans._deactivate_for_failed_flush(err)
-        raise
-    finally:
-        session._warn_on_events = False
-        if paused:
-            gc_enable()
+    with gc_paused():
+        try:
+            _check_identity_conflicts(session, uow)
+            if rel_plan is not None:
+                dependency.execute_flush(uow, rel_plan)
+            else:
+                execute_flush(uow)
+            if dispatch.after_flush:
+                dispatch.after_flush(session, uow)
+            _finalize(session, uow, trans)
+            if dispatch.after_flush_postexec:
+                dispatch.after_flush_postexec(session, uow)
+        except BaseException as err:
+            trans._deactivate_for_failed_flush(err)
+            raise
+        finally:
+            session._warn_on_events = False
 
 
 def _check_identity_conflicts(session: "Session", uow: UOWTransaction) -> None:
