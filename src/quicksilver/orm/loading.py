@@ -87,13 +87,7 @@ def _build_entity_loader(
         manager = m.class_manager
         missing = missing_by_mapper.get(m)
         if missing is None:
-            # columns of this (sub)class the row does not carry, e.g. a
-            # joined subclass's own table: expired, loaded on first access
-            missing = missing_by_mapper[m] = frozenset(
-                k
-                for k, p in m._props.items()
-                if isinstance(p, ColumnProperty) and not p.deferred and k not in present
-            )
+            missing = missing_by_mapper[m] = _missing_keys(m, present)
         return m.class_, manager, manager.dispatch, missing
 
     default_cls, default_manager, default_dispatch, default_missing = managers_for(
@@ -605,7 +599,10 @@ def load_on_ident(
             row = result.first()
             if row is None:
                 return None
-            return _load_plain_row(session, plain, row)
+            obj = _load_plain_row(session, plain, row)
+            if obj is not _IN_IDENTITY_MAP:
+                return obj
+            result = (row,)
     load = _entity_loader(
         session,
         mapper,
@@ -626,48 +623,43 @@ def load_on_ident(
     return obj
 
 
+def _missing_keys(mapper: "Mapper[Any]", present: frozenset[str]) -> frozenset[str]:
+    """Column attributes of ``mapper`` a row does not carry (e.g. a joined
+    subclass's own table): they start expired and load on first access."""
+    return frozenset(
+        k
+        for k, p in mapper._props.items()
+        if isinstance(p, ColumnProperty) and not p.deferred and k not in present
+    )
+
+
 def _plain_get_layout(mapper: "Mapper[Any]", columns: Sequence[Any], start: int) -> Any:
     """What :func:`_load_plain_row` needs for ``mapper``'s get() rows, or
     False when the rows need the general loader (polymorphic, columns left
     out of the SELECT)."""
     pairs, pk_idx, disc_idx, present, _missing = _layout(mapper, columns, start)
-    if disc_idx is not None or mapper.polymorphic_map:
-        return False
-    missing = [
-        k
-        for k, p in mapper._props.items()
-        if isinstance(p, ColumnProperty) and not p.deferred and k not in present
-    ]
-    if missing:
+    if disc_idx is not None or mapper.polymorphic_map or _missing_keys(mapper, present):
         return False
     manager = mapper.class_manager
     return (mapper._identity_class, tuple(pk_idx), tuple(pairs), mapper.class_, manager)
 
 
+#: :func:`_load_plain_row`'s answer when the row's object is already in the
+#: identity map: the general loader then handles it (expired attributes too)
+_IN_IDENTITY_MAP: Any = object()
+
+
 def _load_plain_row(session: "Session", plain: Any, row: Any) -> Any:
-    """The object for one row of a plain get(): the generated loader's work
-    for a single row (identity map first, then a new persistent object)."""
+    """The new persistent object for one row of a plain get() (the generated
+    loader's work for a single row), or ``_IN_IDENTITY_MAP``."""
     ident_cls, pk_idx, pairs, cls, manager = plain
     key = (ident_cls, tuple([row[i] for i in pk_idx]), None)
     if None in key[1]:
         return None
     idmap = session.identity_map
     state = idmap._dict.get(key)
-    if state is not None:
-        obj = state()
-        if obj is not None:
-            if state.expired_attributes:
-                d = obj.__dict__
-                loaded = [k for k, i in pairs if k not in d]
-                for k, i in pairs:
-                    if k not in d:
-                        d[k] = row[i]
-                state.expired_attributes.difference_update(loaded)
-                if not state.expired_attributes:
-                    state.expired_attributes = _EMPTY_SET
-                if loaded and state.manager.dispatch.refresh:
-                    state.manager.dispatch.refresh(obj, None, loaded)
-            return obj
+    if state is not None and state() is not None:
+        return _IN_IDENTITY_MAP
     obj = cls.__new__(cls)
     st = InstanceState.__new__(InstanceState, obj, _state_gone)
     st.manager = manager

@@ -170,6 +170,16 @@ def test_get_and_identity_map(session):
     assert session.scalars(select(User)).one() is again
 
 
+def test_get_of_a_pending_object_returns_it_after_autoflush(session):
+    """get() of a key only a pending object has: autoflush inserts it into the
+    identity map during the get, and the loaded row resolves to that object."""
+    u = User(id=4242, name="pending")
+    session.add(u)
+    assert session.get(User, 4242) is u
+    assert u in session and u.name == "pending"
+    session.rollback()
+
+
 def test_detached_expired_access(engine, models):
     with Session(engine) as s:
         u = User(name="d")
