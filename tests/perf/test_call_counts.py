@@ -29,10 +29,11 @@ CEILINGS: dict[str, tuple[int, int]] = {
     "pool_checkout_checkin": (12, 26),
     # measured 80 / 128, building the statement, cache hit, first() (SA: 112 / 176)
     "core_execute_cached_select": (120, 195),
-    # measured 5 / 21: one statement object executed again (the memo path,
-    # entered from execute() itself), first() (SA: 36 / 56; 15 / 30 before
-    # execute() went straight to the memo, 31 / 51 before the memo path)
-    "core_execute_prebuilt_select": (8, 32),
+    # measured 4 / 17: one statement object executed again (the one-bind
+    # memo path, no execution context), first() (SA: 36 / 56; 5 / 21 with
+    # a context, 15 / 30 before execute() went straight to the memo, 31 / 51
+    # before the memo path)
+    "core_execute_prebuilt_select": (6, 24),
     # measured 3 / 10 (SA: 18 / 30)
     "orm_get_identity_mapped": (6, 17),
     # measured 2 / 3 for one get plus one set (SA: 6 / 7)

@@ -22,6 +22,14 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from .. import exc, log
 from ..util import LRUCache, immutabledict
+from ._prepared import (
+    OneBind,
+    OneBindMemo,
+    PreparedCursorResult,
+    memo_plan,
+    one_bind_context,
+    plain_execution,
+)
 from .cursor import CursorResult
 from .default import DefaultDialect, DefaultExecutionContext
 from .events import ConnectionEvents
@@ -565,16 +573,19 @@ class Connection:
         ):
             # a statement object run before in the same way (see
             # _execute_clauseelement): straight to the memo path
-            memo = getattr(statement, "__dict__", _EMPTY_OPTIONS).get("_qs_exec_memo")
-            if (
-                memo is not None
-                and memo[0] is self.dialect
-                and memo[5] == id(statement)
-                and not statement._execution_options
-            ):
-                result = self._execute_memo(statement, memo, (parameters,))
-                if result is not None:
-                    return result
+            try:
+                memo = statement.__dict__.get("_qs_exec_memo")
+            except AttributeError:  # a plain SQL string
+                memo = None
+            if memo is not None:
+                if memo.__class__ is OneBindMemo:
+                    result = self._execute_one_bind(statement, memo, parameters)
+                    if result is not None:
+                        return result
+                elif memo[0] is self.dialect and memo[5] == id(statement):
+                    result = self._execute_memo(statement, memo, (parameters,))
+                    if result is not None:
+                        return result
         distilled = _distill_params(parameters)
         if not self._has_events and self.engine._has_events:
             # listeners added to the Engine after this Connection was made
@@ -606,7 +617,12 @@ class Connection:
             memo = elem.__dict__.get("_qs_exec_memo")
             # a copy made by a generative method carries its parent's memo in
             # the copied __dict__: the memo names the object it was made for
-            if memo is not None and memo[0] is self.dialect and memo[5] == id(elem):
+            if (
+                memo is not None
+                and memo.__class__ is not OneBindMemo
+                and memo[0] is self.dialect
+                and memo[5] == id(elem)
+            ):
                 result = self._execute_memo(elem, memo, distilled_params)
                 if result is not None:
                     return result
@@ -644,10 +660,14 @@ class Connection:
             # _execute_memo); the plan itself is worked out once per Compiled
             plan = compiled.__dict__.get("_qs_memo_plan", _UNSET)
             if plan is _UNSET:
-                plan = compiled._qs_memo_plan = _memo_plan(
+                plan = compiled._qs_memo_plan = memo_plan(
                     elem, dialect, compiled, for_executemany
                 )
-            if plan is not None:
+            if plan.__class__ is OneBind and plain_execution(dialect):
+                elem.__dict__["_qs_exec_memo"] = OneBindMemo(
+                    dialect, id(elem), plan, compiled, extracted
+                )
+            elif plan is not None:
                 elem.__dict__["_qs_exec_memo"] = (
                     dialect, tuple(keys), compiled, extracted, plan, id(elem)
                 )
@@ -684,7 +704,7 @@ class Connection:
         options, a positional SELECT.  Skips the cache lookup and builds the
         execution context directly; None means "take the general path"."""
         _dialect, keys, compiled, extracted, plan, _ident = memo
-        if plan.__class__ is _OneBind:
+        if plan.__class__ is OneBind:
             # one bind parameter, given by the caller under its own name: the
             # select-by-key shape, without construct_params() and its loop
             name, proc, passthrough = plan
@@ -741,25 +761,12 @@ class Connection:
         if fairy is None:
             fairy = self._fairy()
         dialect = self.dialect
-        ctx_cls = dialect.execution_ctx_cls
-        # _bare_context, inlined (keep the two in step): calling it costs 3.6%
-        # of this path's instructions (callgrind, 41,200 -> 42,700 per query)
-        context = ctx_cls.__new__(ctx_cls)
-        context.dialect = dialect
-        context.root_connection = self
-        context._dbapi_connection = fairy
-        context.execution_options = self._execution_options
-        context.compiled = compiled
-        context.invoked_statement = elem
-        context.extracted_parameters = extracted
-        context.cache_hit = "cached"
-        context._no_params = False
-        context.compiled_parameters = [values]
-        context.statement = statement = compiled.string
-        context.parameters = [parameters]
-        plain = dialect.__dict__.get("_qs_plain_execution")
-        if plain is None:
-            plain = dialect._qs_plain_execution = _plain_execution(dialect)
+        context = self._bare_context(
+            fairy, compiled, elem, extracted, "cached", values, compiled.string,
+            parameters,
+        )
+        statement = context.statement
+        plain = plain_execution(dialect)
         raw = fairy.dbapi_connection
         if raw is not None and plain:
             cursor = raw.cursor()
@@ -815,6 +822,86 @@ class Connection:
                     err, context.statement, [parameters], cursor, context
                 )
                 raise  # pragma: no cover
+        finally:
+            self._guard_owner = 0
+            guard.release()
+
+    def _execute_one_bind(
+        self, statement: Any, memo: OneBindMemo, parameters: dict[str, Any]
+    ) -> Optional["CursorResult[Any]"]:
+        """Run a one-bind SELECT again (see engine/_prepared.py): the bind
+        value straight into the driver's tuple, the result without an
+        execution context.  None means "take the general path", which also
+        reports every error this path declines to handle (a bad value, a
+        second thread, a reentrant call)."""
+        if (
+            memo.dialect is not self.dialect
+            or memo.ident != id(statement)
+            or len(parameters) != 1
+        ):
+            return None
+        value = parameters.get(memo.name, _UNSET)
+        if value is _UNSET:
+            return None
+        processed = value
+        proc = memo.proc
+        if proc is not None and value.__class__ is not memo.passthrough:
+            if value is not None:
+                try:
+                    processed = proc(value)
+                except Exception:
+                    return None
+        fairy = self._dbapi_connection
+        if fairy is None:
+            fairy = self._fairy()
+        raw = fairy.dbapi_connection
+        if raw is None:
+            return None
+        # the concurrent-use guard of _execute_context, inlined; contention
+        # (another thread, or a reentrant call) goes the general way
+        guard = self._guard
+        if guard is None:
+            guard = self._guard = _allocate_lock()
+        if not guard.acquire(False):
+            return None
+        self._guard_owner = get_ident()
+        try:
+            if self._transaction is None and self._allow_autobegin:
+                self._autobegin()
+            cursor = raw.cursor()
+            try:
+                cursor.execute(memo.sql, (processed,))
+                description = cursor.description
+                metadata = memo.metadata
+                if (
+                    metadata is None
+                    or description is None
+                    or len(description) != memo.ncols
+                ):
+                    context = one_bind_context(
+                        self, fairy, memo, statement, value, processed, cursor
+                    )
+                    result = CursorResult(context, description)
+                    if metadata is None and description is not None:
+                        memo.learn_metadata(description)
+                    return result
+            except BaseException as err:
+                self._handle_dbapi_exception(
+                    err,
+                    memo.sql,
+                    (processed,),
+                    cursor,
+                    one_bind_context(
+                        self, fairy, memo, statement, value, processed, cursor
+                    ),
+                )
+                raise  # pragma: no cover
+            result = _new_cursor_result(PreparedCursorResult)
+            result.cursor = cursor
+            result.connection = self
+            result._metadata = metadata
+            result._qs_origin = (fairy, memo, statement, value, processed)
+            return result
         finally:
             self._guard_owner = 0
             guard.release()
@@ -1200,89 +1287,7 @@ _allocate_lock = threading.Lock
 
 
 _UNSET: Any = object()
-_default_create_cursor = DefaultExecutionContext.create_cursor
-_default_do_execute = DefaultDialect.do_execute
 _new_cursor_result = object.__new__
-_default_post_exec = DefaultExecutionContext.post_exec
-
-
-def _memo_plan(elem: Any, dialect: Any, compiled: Any, for_executemany: bool) -> Any:
-    """``((bind name, processor, pass-through class), ...)`` for running
-    ``compiled`` through the memo path, or None if it needs the general one.
-    A value of the pass-through class needs no processing (an ``int`` for
-    ``Integer``'s bind check), so the hot loop tests its class, not a call.
-
-    Only what the memo path can run unchanged: a single-row positional
-    SELECT with no IN expansion, no prefetch and no RETURNING bookkeeping.
-    Statements are immutable (generative methods copy), so a memo stays true
-    for its statement object's life; it is per dialect instance.
-    """
-    if for_executemany or not elem.supports_execution:
-        return None
-    if (
-        compiled.isinsert
-        or compiled.isupdate
-        or compiled.isdelete
-        or compiled.prefetch
-        or getattr(compiled, "has_expanding", False)
-        or getattr(compiled, "isddl", False)
-    ):
-        return None
-    processors = compiled.bind_processors or {}
-    if not dialect.positional:
-        return _NamedPlan(processors)
-    positions = compiled.positiontup or ()
-    infos = getattr(compiled, "_bind_infos", None)
-    if (
-        len(positions) == 1
-        and infos is not None
-        and len(infos) == 1
-        and infos[0].name == positions[0]
-        and infos[0].lookup == positions[0]
-    ):
-        proc = processors.get(positions[0])
-        return _OneBind(
-            (positions[0], proc, getattr(proc, "_qs_passthrough", _NO_PASSTHROUGH))
-        )
-    return tuple(
-        (key, proc, getattr(proc, "_qs_passthrough", _NO_PASSTHROUGH))
-        for key, proc in (
-            (key, processors.get(key)) for key in compiled.positiontup or ()
-        )
-    )
-
-
-def _plain_execution(dialect: Any) -> bool:
-    """True when ``dialect`` keeps the default cursor creation, execution and
-    post-execution steps, so the memo path may call the driver directly
-    (worked out once per dialect: class attribute lookups cost a little on
-    every call)."""
-    ctx_cls = dialect.execution_ctx_cls
-    return bool(
-        ctx_cls.create_cursor is _default_create_cursor
-        and ctx_cls.post_exec is _default_post_exec
-        and type(dialect).do_execute is _default_do_execute
-    )
-
-
-class _OneBind(tuple):  # type: ignore[type-arg]
-    """The memo plan of a statement with one caller-given bind parameter:
-    ``(name, processor, pass-through class)``."""
-
-    __slots__ = ()
-
-
-class _NoPassthrough:
-    """No value is of this class: every value goes through its processor."""
-
-
-_NO_PASSTHROUGH = _NoPassthrough
-
-
-class _NamedPlan(dict):  # type: ignore[type-arg]
-    """Bind processors of a named-paramstyle statement (a dict: never a tuple)."""
-
-    __slots__ = ()
 
 
 def _cache_stats(compiled: Any, cache_hit: str, started: float) -> str:

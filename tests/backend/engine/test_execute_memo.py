@@ -198,3 +198,161 @@ def test_engine_listener_added_while_a_connection_is_open(engine: Any) -> None:
         finally:
             event.remove(engine, "before_cursor_execute", before)
     assert len(seen) == 2 and "qs_memo_items" in seen[0] and seen[1] == "SELECT 1"
+
+
+@pytest.fixture
+def fresh(engine: Any) -> Iterator[Any]:
+    """An Engine on the same database that never had a listener: an engine
+    that had one keeps taking the general path (as SQLAlchemy's keeps its
+    dispatch), and the tests above add some."""
+    from quicksilver import create_engine
+
+    eng = create_engine(engine.url)
+    yield eng
+    eng.dispose()
+
+
+def _prepared(conn: Any, stmt: Any, params: dict[str, Any]) -> Any:
+    """Run ``stmt`` until it goes through the whole memo path (the first run
+    leaves the memo, the second its result metadata); return that result."""
+    for _ in range(2):
+        conn.execute(stmt, params).all()
+    return conn.execute(stmt, params)
+
+
+def test_one_bind_result_context_matches_the_general_path(fresh: Any) -> None:
+    """The one-bind result (PreparedCursorResult, positional dialects) builds
+    its execution context only when asked: the context it builds holds what
+    the general path's context holds."""
+    from quicksilver.engine._prepared import PreparedCursorResult
+
+    with fresh.connect() as conn:
+        fast = _prepared(conn, BY_ID, {"ident": 2})
+        # execution_options={} is not None: the general path
+        general = conn.execute(BY_ID, {"ident": 2}, execution_options={})
+        assert type(general) is not PreparedCursorResult
+        assert (type(fast) is PreparedCursorResult) == conn.dialect.positional
+        assert "context" not in fast.__dict__ or not conn.dialect.positional
+        for name in (
+            "statement",
+            "compiled_parameters",
+            "parameters",
+            "cache_hit",
+            "execution_options",
+        ):
+            assert getattr(fast.context, name) == getattr(general.context, name), name
+        assert fast.context.invoked_statement is BY_ID
+        assert fast.context.compiled is general.context.compiled
+        assert fast.context.cursor is fast.cursor
+        assert fast.context.root_connection is conn
+        assert fast.dialect is conn.dialect
+        assert fast.keys() == general.keys()
+        assert tuple(fast.first()) == tuple(general.first()) == (2, "n2", 20)
+        assert fast.rowcount == general.rowcount
+        assert fast.closed and general.closed
+        with pytest.raises(exc.ResourceClosedError):
+            fast.first()
+
+
+def test_one_bind_result_every_fetch_style(fresh: Any) -> None:
+    with fresh.connect() as conn:
+        _prepared(conn, BY_ID, {"ident": 1})
+        assert conn.execute(BY_ID, {"ident": 3}).scalar() == 3
+        assert conn.execute(BY_ID, {"ident": 3}).scalar_one() == 3
+        assert conn.execute(BY_ID, {"ident": 3}).one().name == "n3"
+        assert conn.execute(BY_ID, {"ident": 3}).mappings().first() == {
+            "id": 3,
+            "name": "n3",
+            "score": 30,
+        }
+        assert [tuple(r) for r in conn.execute(BY_ID, {"ident": 4}).unique()] == [
+            (4, "n4", 40)
+        ]
+        assert conn.execute(BY_ID, {"ident": 4}).unique().first().score == 40
+        assert conn.execute(BY_ID, {"ident": 5}).columns("name").first() == ("n5",)
+        result = conn.execute(BY_ID, {"ident": 5})
+        assert result.fetchone().id == 5 and result.fetchone() is None
+        result = conn.execute(BY_ID, {"ident": 5})
+        result.close()
+        with pytest.raises(exc.ResourceClosedError):
+            result.first()
+        assert conn.execute(BY_ID, {"ident": 42}).first() is None
+
+
+def test_one_bind_driver_error_names_statement_and_value(fresh: Any) -> None:
+    """A driver error on the memo path is wrapped as on the general path:
+    same class, the statement and the driver's parameters attached."""
+    side = MetaData()
+    gone = Table("qs_memo_gone", side, Column("id", Integer, primary_key=True))
+    side.create_all(fresh)
+    stmt = select(gone.c.id).where(gone.c.id == bindparam("ident"))
+    try:
+        with fresh.connect() as conn:
+            _prepared(conn, stmt, {"ident": 1})
+            conn.commit()
+        with fresh.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE qs_memo_gone")
+        errors = []
+        with fresh.connect() as conn:
+            for s in (stmt, select(gone.c.id).where(gone.c.id == bindparam("ident"))):
+                with pytest.raises(exc.DBAPIError) as info:
+                    conn.execute(s, {"ident": 7})
+                errors.append(info.value)
+                conn.rollback()
+        fast, general = errors
+        assert type(fast) is type(general)
+        assert fast.statement == general.statement and "qs_memo_gone" in fast.statement
+        assert list(fast.params.values() if isinstance(fast.params, dict) else fast.params) == [7]
+    finally:
+        side.drop_all(fresh)
+
+
+def test_same_statement_on_two_engines(fresh: Any) -> None:
+    """The memo belongs to one dialect instance: alternating engines re-plans
+    and each engine reads its own rows."""
+    from quicksilver import create_engine
+
+    other = create_engine("sqlite://")
+    metadata.create_all(other)
+    with other.begin() as conn:
+        conn.execute(items.insert(), {"id": 1, "name": "other", "score": 0})
+    try:
+        with fresh.connect() as a, other.connect() as b:
+            for _ in range(3):
+                assert a.execute(BY_ID, {"ident": 1}).one().name == "n1"
+                assert b.execute(BY_ID, {"ident": 1}).one().name == "other"
+    finally:
+        other.dispose()
+
+
+def test_one_bind_text_and_changing_column_count(fresh: Any) -> None:
+    """text() rechecks its columns every run; a ``*`` select whose table
+    gains a column reads the new shape (the memo's metadata is per width)."""
+    from quicksilver import literal_column, text
+
+    by_text = text("SELECT name FROM qs_memo_items WHERE id = :ident")
+    with fresh.connect() as conn:
+        assert [conn.execute(by_text, {"ident": i}).scalar() for i in (1, 2, 1)] == [
+            "n1",
+            "n2",
+            "n1",
+        ]
+    side = MetaData()
+    wide = Table("qs_memo_wide", side, Column("id", Integer, primary_key=True))
+    side.create_all(fresh)
+    star = select(literal_column("*")).select_from(wide).where(
+        wide.c.id == bindparam("ident")
+    )
+    try:
+        with fresh.begin() as conn:
+            conn.execute(wide.insert(), {"id": 1})
+        with fresh.connect() as conn:
+            assert tuple(_prepared(conn, star, {"ident": 1}).one()) == (1,)
+        with fresh.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE qs_memo_wide ADD COLUMN extra INTEGER")
+            conn.exec_driver_sql("UPDATE qs_memo_wide SET extra = 5")
+        with fresh.connect() as conn:
+            row = conn.execute(star, {"ident": 1}).one()
+            assert tuple(row) == (1, 5) and row.extra == 5
+    finally:
+        side.drop_all(fresh)
