@@ -99,6 +99,8 @@ def _build_entity_loader(
     ) -> None:
         d = obj.__dict__
         expired = state.expired_attributes
+        if state.expired:
+            state.expired = False
         if overwrite:
             for k, i in pairs:
                 d[k] = row[i]
@@ -731,6 +733,8 @@ def load_scalar_attributes(
         expired.difference_update(loaded)
         if not expired:
             state.expired_attributes = _EMPTY_SET
+    if state.expired:
+        state.expired = False
     disp = state.manager.dispatch
     if disp.refresh and loaded:
         disp.refresh(obj, None, loaded)

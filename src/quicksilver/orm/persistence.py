@@ -21,6 +21,7 @@ from ..util import warn
 from . import exc as orm_exc
 from ._sql import sql
 from .base import NO_VALUE
+from .loading import load_scalar_attributes
 from .mapper import _NO_DEFAULT
 from .unitofwork import sort_tables
 
@@ -714,6 +715,13 @@ def _emit_updates(
                 pk_binds,
             )
         plan, cols_for_key, vcol, pk_binds = per_mapper
+        if state.expired_attributes and not state.expired_attributes.isdisjoint(
+            manager.mapper._pk_keys
+        ):
+            # changed after a full expire (a commit): as SQLAlchemy, load the
+            # row first, so a row deleted meanwhile is an ObjectDeletedError
+            # rather than an UPDATE that matches nothing
+            load_scalar_attributes(manager.mapper, state, None)
         obj = state()
         d = obj.__dict__ if obj is not None else {}
         params: dict[str, Any] = {}

@@ -1113,6 +1113,8 @@ def make_transient(instance: object) -> None:
 
     state.committed_state = _EMPTY_CS
     state.expired_attributes = _EMPTY_SET
+    if state.expired:
+        state.expired = False
 
 
 def make_transient_to_detached(instance: object) -> None:

@@ -72,6 +72,10 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
     committed_state: Dict[str, Any] = _EMPTY_CS
     modified: bool = False
     expired_attributes: Any = _EMPTY_SET
+    #: True from a full expire (``Session.expire(obj)``, a commit) until the
+    #: next load of the row; a partial expire leaves it alone (SQLAlchemy's
+    #: ``InstanceState.expired``)
+    expired: bool = False
     _strong_obj: Any = None
     _deleted: bool = False
     _was_deleted: bool = False
@@ -201,10 +205,6 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         return {k for k in keys if k not in cs}
 
     @property
-    def expired(self) -> bool:
-        return bool(self.expired_attributes)
-
-    @property
     def attrs(self) -> "AttributeStateCollection":
         """Per-attribute views: ``inspect(obj).attrs.name.history``."""
         return AttributeStateCollection(self)
@@ -268,6 +268,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         self.modified = False
         if self._strong_obj is not None:
             self._strong_obj = None
+        if self.expired:
+            self.expired = False
         expired = self.expired_attributes
         if expired:
             obj = self()
@@ -284,6 +286,8 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         cs = self.committed_state
         for key in keys:
             cs.pop(key, None)
+        if self.expired:
+            self.expired = False
         if self.expired_attributes:
             self.expired_attributes.difference_update(keys)
 
@@ -295,6 +299,7 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         # relationships reload through their own lazy loader, so only column
         # attributes count as expired (as in SQLAlchemy)
         self.expired_attributes = set(self.manager.scalar_loader_keys())
+        self.expired = True
         self.committed_state = _EMPTY_CS
         self.modified = False
         if self._strong_obj is not None:
@@ -314,11 +319,15 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
         expired = self.expired_attributes
         if not isinstance(expired, set):
             expired = self.expired_attributes = set(expired)
+        scalar_keys = self.manager.scalar_loader_keys()
         for key in keys:
             if key not in impls:
                 raise KeyError(key)  # as SQLAlchemy: not a mapped attribute
             dict_.pop(key, None)
-            expired.add(key)
+            if key in scalar_keys:
+                # a relationship reloads through its own loader: not listed,
+                # as in SQLAlchemy
+                expired.add(key)
             if key in cs:
                 del cs[key]
         dispatch = self.manager.dispatch

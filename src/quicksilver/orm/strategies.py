@@ -40,6 +40,7 @@ from ._relationship_options import Load, LoadNode, compile_options
 from ._sql import sql
 from .base import NO_VALUE, STATE_KEY
 from .collections import _raw_add, members
+from .loading import load_scalar_attributes
 from .relationships import (
     MANYTOONE,
     RelationshipProperty,
@@ -243,6 +244,13 @@ def load_relationship(
     if strategy == "raise_on_sql":
         raise _raise_for(prop, "raise_on_sql")
     _check_async(session, state, key)
+    if state.expired_attributes and not state.expired_attributes.isdisjoint(
+        _local_keys(prop)
+    ):
+        # the parent's own columns in the lazy clause are expired (after a
+        # commit): as SQLAlchemy, load the parent row first -- which also
+        # raises ObjectDeletedError if another transaction deleted it
+        load_scalar_attributes(state.mapper, state, None)
     items = _lazy_query(prop, state, session, node)
     if key in d:  # loaded meanwhile (autoflush, backref)
         return d[key]
@@ -256,6 +264,19 @@ def load_relationship(
     value = items[0] if items else None
     d[key] = value
     return value
+
+
+def _local_keys(prop: RelationshipProperty) -> frozenset[str]:
+    """Attribute keys of the parent's columns in ``prop``'s lazy clause."""
+    keys = prop.__dict__.get("_qs_local_keys")
+    if keys is None:
+        to_prop = prop.parent._columntoproperty
+        keys = prop.__dict__["_qs_local_keys"] = frozenset(
+            p.key
+            for p in (to_prop.get(lc) for lc, _ in prop.local_remote_pairs)
+            if p is not None
+        )
+    return keys  # type: ignore[no-any-return]
 
 
 def _check_async(session: Any, state: "InstanceState[Any]", key: str) -> None:

@@ -238,3 +238,82 @@ def test_savepoint_commit_fires_commit_events(session):
         sp.commit()
         assert log == ["before", "after"]
     assert log == ["before", "after", "before", "after"]
+
+
+def test_expired_flag_is_for_a_full_expire_only(session):
+    # SQLAlchemy: InstanceState.expired is True after a commit or
+    # expire(obj) until the row is loaded again; expire(obj, [names]) lists
+    # the names in expired_attributes but leaves .expired False; a partially
+    # expired relationship is not listed (it reloads through its loader)
+    item = _seed(session)[0]
+    session.commit()
+    state = inspect(item)
+    assert state.expired and {"name", "qty"} <= state.expired_attributes
+    assert item.name == "a"
+    assert not state.expired and state.expired_attributes == set()
+    session.expire(item, ["name"])
+    assert not state.expired and state.expired_attributes == {"name"}
+    assert item.name == "a" and state.expired_attributes == set()
+    session.expire(item)
+    assert state.expired
+    session.refresh(item)
+    assert not state.expired and "name" not in state.expired_attributes
+
+    parent = Parent(id=1, kids=[Kid(id=1)])
+    session.add(parent)
+    session.commit()
+    assert [k.id for k in parent.kids] == [1]
+    pstate = inspect(parent)
+    session.expire(parent, ["kids"])
+    assert not pstate.expired and "kids" not in pstate.expired_attributes
+    assert "kids" in pstate.unloaded
+    assert [k.id for k in parent.kids] == [1]
+
+
+def test_change_to_an_expired_object_whose_row_is_gone(session, engine):
+    # SQLAlchemy: flushing a change to a fully expired object loads its row
+    # first, so a row deleted meanwhile raises ObjectDeletedError (not the
+    # StaleDataError of an UPDATE matching nothing); the other session's
+    # delete is not undone
+    from quicksilver.orm import Session
+    from quicksilver.orm.exc import ObjectDeletedError
+
+    _seed(session)
+    item = session.get(Item, 2)
+    session.commit()  # item is now expired
+    with Session(engine) as other:
+        other.delete(other.get(Item, 2))
+        other.commit()
+    item.name = "changed"
+    with pytest.raises(ObjectDeletedError):
+        session.commit()
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Item)) == 4
+    # with the row still there the change is written after the reload
+    other_item = session.get(Item, 3)
+    session.commit()
+    other_item.name = "kept"
+    session.commit()
+    assert session.scalar(select(Item.name).where(Item.id == 3)) == "kept"
+    assert other_item.qty == 3
+
+
+def test_lazy_load_on_an_expired_parent_loads_the_parent_first(session, engine):
+    # SQLAlchemy: the lazy clause needs the parent's expired key, so the
+    # parent row is loaded first (its other columns too); a parent deleted
+    # meanwhile raises ObjectDeletedError instead of an empty collection
+    from quicksilver.orm import Session
+    from quicksilver.orm.exc import ObjectDeletedError
+
+    session.add_all([Parent(id=1, kids=[Kid(id=1)]), Parent(id=2)])
+    session.commit()
+    one, two = session.get(Parent, 1), session.get(Parent, 2)
+    session.commit()
+    assert inspect(one).expired
+    assert [k.id for k in one.kids] == [1]
+    assert not inspect(one).expired
+    with Session(engine) as other:
+        other.delete(other.get(Parent, 2))
+        other.commit()
+    with pytest.raises(ObjectDeletedError):
+        _ = two.kids
