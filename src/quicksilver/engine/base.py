@@ -834,14 +834,13 @@ class Connection:
         execution context.  None means "take the general path", which also
         reports every error this path declines to handle (a bad value, a
         second thread, a reentrant call)."""
-        if (
-            memo.dialect is not self.dialect
-            or memo.ident != id(statement)
-            or len(parameters) != 1
-        ):
+        # (other keys beside the bind's are ignored, as the general path's
+        # construct_params() ignores them)
+        if memo.dialect is not self.dialect or memo.ident != id(statement):
             return None
-        value = parameters.get(memo.name, _UNSET)
-        if value is _UNSET:
+        try:
+            value = parameters[memo.name]
+        except KeyError:
             return None
         processed = value
         proc = memo.proc
