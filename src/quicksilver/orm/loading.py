@@ -37,6 +37,31 @@ if TYPE_CHECKING:
 _CHUNK = 1000
 
 
+class _LoadedAsPersistent:
+    """Stands in for a class's event dispatch in a loader built while the
+    Session has ``loaded_as_persistent`` listeners: the loader's "a new
+    object was loaded" hook (``dispatch.load``) then fires both the class's
+    ``load`` listeners and the Session's ``loaded_as_persistent``."""
+
+    __slots__ = ("session", "dispatch")
+
+    def __init__(self, session: "Session", dispatch: Any) -> None:
+        self.session = session
+        self.dispatch = dispatch
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.dispatch, name)
+
+    @property
+    def load(self) -> Any:
+        return self._load
+
+    def _load(self, obj: Any, context: Any) -> None:
+        if self.dispatch.load:
+            self.dispatch.load(obj, context)
+        self.session.dispatch.loaded_as_persistent(self.session, obj)
+
+
 def _entity_loader(
     session: "Session",
     mapper: "Mapper[Any]",
@@ -48,7 +73,13 @@ def _entity_loader(
     """A function row -> object for ``mapper``'s columns at ``start``."""
     if context is None:
         loaders = session.identity_map._loaders
-        lkey = (mapper, tuple(map(id, columns)), start, populate_existing)
+        lkey = (
+            mapper,
+            tuple(map(id, columns)),
+            start,
+            populate_existing,
+            bool(session.dispatch.loaded_as_persistent),
+        )
         found = loaders.get(lkey)
         if found is None or found[0] != session.hash_key:
             found = loaders[lkey] = (
@@ -88,7 +119,10 @@ def _build_entity_loader(
         missing = missing_by_mapper.get(m)
         if missing is None:
             missing = missing_by_mapper[m] = _missing_keys(m, present)
-        return m.class_, manager, manager.dispatch, missing
+        dispatch = manager.dispatch
+        if session.dispatch.loaded_as_persistent:
+            dispatch = _LoadedAsPersistent(session, dispatch)
+        return m.class_, manager, dispatch, missing
 
     default_cls, default_manager, default_dispatch, default_missing = managers_for(
         mapper
@@ -676,6 +710,8 @@ def _load_plain_row(session: "Session", plain: Any, row: Any) -> Any:
     dispatch = manager.dispatch
     if dispatch.load:
         dispatch.load(obj, None)
+    if session.dispatch.loaded_as_persistent:
+        session.dispatch.loaded_as_persistent(session, obj)
     return obj
 
 

@@ -317,3 +317,55 @@ def test_lazy_load_on_an_expired_parent_loads_the_parent_first(session, engine):
         other.commit()
     with pytest.raises(ObjectDeletedError):
         _ = two.kids
+
+
+def test_loaded_as_persistent_fires_once_per_object_loaded(engine, models):
+    # SQLAlchemy: once per object a load brings into the identity map (query,
+    # lazy load, eager load, get), never for an object already there, and
+    # only for the sessions the listener is on
+    from quicksilver import event
+    from quicksilver.orm import Session, selectinload, sessionmaker
+
+    with Session(engine) as setup:
+        setup.add_all([Parent(id=1, kids=[Kid(id=1), Kid(id=2)]), Parent(id=2)])
+        setup.commit()
+    seen = []
+    factory = sessionmaker(engine)
+    event.listen(
+        factory,
+        "loaded_as_persistent",
+        lambda session, obj: seen.append(
+            (type(obj).__name__, obj.id, inspect(obj).persistent)
+        ),
+    )
+    try:
+        with factory() as session:
+            parents = session.scalars(select(Parent).order_by(Parent.id)).all()
+            assert seen == [("Parent", 1, True), ("Parent", 2, True)]
+            seen.clear()
+            session.scalars(select(Parent)).all()
+            session.get(Parent, 2)
+            assert seen == []
+            _ = parents[0].kids
+            assert seen == [("Kid", 1, True), ("Kid", 2, True)]
+        seen.clear()
+        with factory() as session:
+            kept = session.get(Parent, 2)  # held: stays in the identity map
+            assert seen == [("Parent", 2, True)]
+            seen.clear()
+            session.scalars(select(Parent).options(selectinload(Parent.kids))).all()
+            assert sorted(seen) == [
+                ("Kid", 1, True),
+                ("Kid", 2, True),
+                ("Parent", 1, True),
+            ]
+            assert kept.kids == []
+        seen.clear()
+        with Session(engine) as session:
+            session.get(Parent, 1)
+        assert seen == []
+    finally:
+        with Session(engine) as cleanup:
+            cleanup.execute(delete(Kid))
+            cleanup.execute(delete(Parent))
+            cleanup.commit()
