@@ -900,6 +900,10 @@ class Connection:
             result.connection = self
             result._metadata = metadata
             result._qs_origin = (fairy, memo, statement, value, processed)
+            # instance values, not class defaults: first() reads them through
+            # Python's specialised (fast) attribute path
+            result._unique_filter_state = None
+            result._soft_closed = result._hard_closed = False
             return result
         finally:
             self._guard_owner = 0
