@@ -195,6 +195,16 @@ def render_markdown(doc: dict[str, Any]) -> str:
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
     lines += render_targets(doc)
+    if doc.get("paired"):
+        from .paired import render as render_paired
+
+        lines += [
+            "**Paired measurement** (`bench/paired.py`: every implementation in "
+            "one process, in shuffled rounds; the ratio is taken per round)",
+            "",
+            render_paired(doc["paired"]),
+            "",
+        ]
     if notes:
         lines += ["Notes:", ""]
         lines += [f"{num}. {key}" for key, num in notes.items()]
@@ -268,8 +278,15 @@ def render_targets(doc: dict[str, Any]) -> list[str]:
             first = f"{per_cycle:.2f} us per cycle"
             ceiling = f"2 us: {verdict(per_cycle < 2.0)}"
         elif w == "core_select_pk_prebuilt":
+            # issue 3's ratio is judged on the paired measurement when the run
+            # made one (see bench/paired.py); the fresh-process median beside it
             first = _fmt_ratio(ratio) if ratio else "-"
-            ceiling = f"1.3x (issue 3): {verdict(ratio is not None and ratio <= 1.3)}"
+            judged = ratio
+            paired = (doc.get("paired") or {}).get("summary", {}).get("qs_core")
+            if paired:
+                judged = paired["median_ratio"]
+                first = f"{judged:.2f}x paired ({first} fresh-process)"
+            ceiling = f"1.3x (issue 3): {verdict(judged is not None and judged <= 1.3)}"
         else:
             first = _fmt_ratio(ratio) if ratio else "-"
             limit = RAW_CEILINGS.get(w)

@@ -76,6 +76,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="replace the results table in bench/README.md",
     )
+    p.add_argument(
+        "--no-paired",
+        action="store_true",
+        help="skip the paired measurement of core_select_pk_prebuilt (bench/paired.py)",
+    )
     p.add_argument("--list", action="store_true", help="list workloads and impls")
     args = p.parse_args(argv)
     if args.repeat is None:
@@ -216,6 +221,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "notes": notes,
         "measurements": measurements,
     }
+    paired_w = "core_select_pk_prebuilt"
+    if (
+        not args.no_paired
+        and paired_w in workloads
+        and report.TARGET_BACKEND in backends
+        and "qs_core" in impls
+    ):
+        # issue 3's ratio, measured in rounds within each process as well
+        from . import paired
+
+        try:
+            doc["paired"] = paired.measure(
+                paired_w,
+                [i for i in impls if i in (BASELINE, "qs_core", "sa_core")],
+                report.TARGET_BACKEND,
+                sizes[paired_w],
+                rounds=3 if args.quick else 15,
+                processes=1 if args.quick else 3,
+            )
+        except RuntimeError as e:
+            notes.append(f"paired measurement failed: {e}")
     doc["meta"]["wall_seconds"] = round(time.time() - started, 1)
     doc["summary"] = report.summarize(measurements, backends, workloads, impls)
     return doc
