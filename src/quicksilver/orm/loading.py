@@ -715,17 +715,35 @@ def _load_plain_row(session: "Session", plain: Any, row: Any) -> Any:
     return obj
 
 
+def _detached_refresh(
+    state: "InstanceState[Any]", key: Optional[str]
+) -> orm_exc.DetachedInstanceError:
+    """SQLAlchemy's message, then which attribute and what to do about it."""
+    if key is None:
+        what = "its unloaded attributes cannot be loaded"
+    elif key in state.expired_attributes:
+        what = (
+            f"attribute '{key}' was expired (by commit(), rollback() or "
+            "expire()) and cannot be reloaded"
+        )
+    else:
+        what = f"attribute '{key}' is deferred and cannot be loaded"
+    return orm_exc.DetachedInstanceError(
+        f"Instance {orm_exc.state_str(state)} is not bound to a Session; "
+        f"attribute refresh operation cannot proceed: {what}. Read what you "
+        "need while the Session is open, create the Session with "
+        "expire_on_commit=False, or attach the object to an open Session "
+        "(session.add() or session.merge())."
+    )
+
+
 def load_scalar_attributes(
     mapper: "Mapper[Any]", state: "InstanceState[Any]", key: Optional[str]
 ) -> None:
     """Load the unloaded (expired, deferred) column attributes of ``state``."""
     session = state.session
     if session is None:
-        raise orm_exc.DetachedInstanceError(
-            f"Instance {orm_exc.state_str(state)} is not bound to a Session; "
-            "attribute refresh operation "
-            "cannot proceed"
-        )
+        raise _detached_refresh(state, key)
     obj = state()
     if obj is None or state.key is None:
         return

@@ -339,19 +339,13 @@ class InstanceState(weakref.ref, Generic[_O]):  # type: ignore[type-arg]
 
         Raises ``DetachedInstanceError`` if there is no Session to load with.
         """
+        from .loading import _detached_refresh, load_scalar_attributes
+
         session = self.session
         if session is None:
-            obj = self()
-            raise orm_exc.DetachedInstanceError(
-                f"Instance {orm_exc.instance_str(obj)} is not bound to a Session; "
-                "attribute refresh "
-                f"operation cannot proceed for attribute '{key}'. Keep the Session "
-                "open while the object is used, load the attribute eagerly, or "
-                "create the Session with expire_on_commit=False."
-            )
+            raise _detached_refresh(self, key)
         if session._io_needs_bridge:
             refuse_implicit_async_io(self, key)
-        from .loading import load_scalar_attributes
 
         load_scalar_attributes(self.mapper, self, key)
 

@@ -187,7 +187,11 @@ def test_detached_expired_access(engine, models):
         s.commit()
     with pytest.raises(orm_exc.DetachedInstanceError) as err:
         _ = u.name
-    assert "name" in str(err.value) and "expire_on_commit=False" in str(err.value)
+    message = str(err.value)
+    # SQLAlchemy's words first, then which attribute and what to do
+    assert "is not bound to a Session; attribute refresh operation" in message
+    assert "attribute 'name' was expired" in message
+    assert "expire_on_commit=False" in message and "session.merge()" in message
     with Session(engine, expire_on_commit=False) as s:
         v = User(name="e")
         s.add(v)
