@@ -130,6 +130,12 @@ class CompileError(SQLAlchemyError):
     """A statement could not be turned into SQL."""
 
 
+class CompileNotImplementedError(CompileError, NotImplementedError):
+    """A statement the backend has no SQL for (a multi-table DELETE on
+    SQLite): SQLAlchemy raises ``NotImplementedError`` there; this is one,
+    and a CompileError too."""
+
+
 class UnsupportedCompilationError(CompileError):
     """A construct has no SQL form on the dialect at hand."""
 

@@ -185,8 +185,10 @@ class SQLiteCompiler(OnConflictCompilerMixin, SQLCompiler):
             super()._set_implicit_returning(stmt, toplevel, missing_pk)
 
     def delete_extra_from_clause(self, stmt: Any, extra: list[Any], **kw: Any) -> str:
-        raise exc.CompileError(
-            "SQLite DELETE can't reference other tables; use a subquery"
+        raise exc.CompileNotImplementedError(
+            "This backend does not support multiple-table criteria within "
+            "DELETE: SQLite's DELETE cannot reference other tables; select the "
+            "rows in a subquery instead (WHERE ... IN (SELECT ...))"
         )
 
 

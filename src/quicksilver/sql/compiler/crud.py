@@ -310,7 +310,9 @@ class CrudMixin(_Base):
         return text
 
     def _update_extra_froms(self, stmt: Any) -> list[Any]:
-        seen = {id(stmt.table)}
+        # the target itself is no extra FROM, whether named as the Table or
+        # through a stand-in for it (an ORM entity: ``update(User)``)
+        seen = {id(stmt.table), *(id(f) for f in stmt.table._from_objects)}
         out = []
         for w in stmt._where_criteria:
             for f in w._from_objects:
@@ -395,8 +397,10 @@ class CrudMixin(_Base):
         return text
 
     def delete_extra_from_clause(self, stmt: Any, extra: list[Any], **kw: Any) -> str:
-        raise exc.CompileError(
-            "DELETE with criteria against other tables needs a dialect supporting it"
+        raise exc.CompileNotImplementedError(
+            "This backend does not support multiple-table criteria within "
+            "DELETE (compile for a dialect that has DELETE ... USING or "
+            "DELETE ... FROM, or select the rows in a subquery)"
         )
 
     # -- RETURNING ---------------------------------------------------------
