@@ -541,7 +541,7 @@ def get_by_ident(
             if obj is not None:
                 if not isinstance(obj, mapper.class_):
                     return None
-                if state.expired_attributes:
+                if state.expired:
                     try:
                         load_scalar_attributes(mapper, state, None)
                     except orm_exc.ObjectDeletedError:

@@ -46,7 +46,8 @@ def merge_instance(
         if session.identity_map.contains_state(state):
             return instance
         merged = session.identity_map.get(key)
-        if merged is None and load:
+        if load and (merged is None or object_state(merged).expired):
+            # an expired target is loaded first, as get() would (SQLAlchemy)
             from .loading import get_by_ident
 
             merged = get_by_ident(session, mapper, key[1], identity_token=key[2])

@@ -854,7 +854,9 @@ class Session:
                     )
                 except TypeError:  # a dict / list identifier: the full path
                     state = None
-                if state is not None and not state.expired_attributes:
+                # a fully expired object reloads (SQLAlchemy's rule); a
+                # partially expired one loads its attributes on access
+                if state is not None and not state.expired:
                     obj = state()
                     if obj is not None and isinstance(obj, manager.class_):
                         return obj

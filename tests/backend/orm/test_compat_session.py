@@ -369,3 +369,39 @@ def test_loaded_as_persistent_fires_once_per_object_loaded(engine, models):
             cleanup.execute(delete(Kid))
             cleanup.execute(delete(Parent))
             cleanup.commit()
+
+
+def test_get_reloads_only_a_fully_expired_object(session, engine):
+    # SQLAlchemy: get() of an identity-mapped object runs SQL only when the
+    # object is fully expired; a partially expired one comes back as is and
+    # loads the expired attribute on access (reading the value current then)
+    item = _seed(session)[0]
+    session.expire(item, ["qty"])
+    with engine.begin() as conn:
+        conn.execute(update(Item).where(Item.id == 1).values(qty=50, name="z"))
+    assert session.get(Item, 1) is item
+    assert "qty" not in item.__dict__
+    assert item.qty == 50 and item.name == "a"  # name was never expired
+    session.expire(item)
+    assert session.get(Item, 1) is item and item.__dict__["name"] == "z"
+    # a partially expired object whose row is gone is still returned by get()
+    session.commit()
+    assert item.name == "z"
+    session.expire(item, ["qty"])
+    with engine.begin() as conn:
+        conn.execute(delete(Item).where(Item.id == 1))
+    assert session.get(Item, 1) is item
+    session.expire(item)
+    assert session.get(Item, 1) is None
+
+
+def test_merge_into_an_expired_object_loads_it_first(session):
+    # SQLAlchemy: merge() (load=True) gets its target as get() would, so an
+    # expired target is loaded, then the given state is copied onto it
+    item = _seed(session)[1]
+    session.commit()
+    assert inspect(item).expired
+    merged = session.merge(Item(id=2, name="merged", qty=2))
+    assert merged is item
+    assert not inspect(item).expired and item.name == "merged"
+    assert inspect(item).attrs.name.history.deleted == ["b"]
