@@ -296,8 +296,27 @@ class ResultMetaData:
         try:
             return self._keymap[key]
         except (KeyError, TypeError):
+            index = self._index_by_clause_element(key)
+            if index is not None:
+                return index
             if raiseerr:
                 self._key_not_found(key, False)
+            return None
+
+    def _index_by_clause_element(self, key: Any) -> Optional[int]:
+        """The index of a key standing for a column it is not itself -- an ORM
+        attribute (``User.name``): SQLAlchemy resolves ``row._mapping[User.name]``
+        through the attribute's ``__clause_element__()``."""
+        unwrap = getattr(key, "__clause_element__", None)
+        if unwrap is None or isinstance(key, str):
+            return None
+        try:
+            element = unwrap()
+        except Exception:  # noqa: BLE001 - not a usable column: not found
+            return None
+        try:
+            return self._keymap.get(element)
+        except TypeError:  # unhashable: not a key
             return None
 
     def _indexes_for_keys(self, keys: Sequence[Any]) -> List[int]:

@@ -305,7 +305,9 @@ class RowMapping(Mapping[Any, Any]):
         try:
             index = row._parent._keymap[key]
         except (KeyError, TypeError):  # TypeError: an unhashable key
-            row._parent._key_not_found(key, False)
+            index = row._parent._index_by_clause_element(key)
+            if index is None:
+                row._parent._key_not_found(key, False)
         return row[index]
 
     def __iter__(self) -> Iterator[str]:
@@ -317,9 +319,11 @@ class RowMapping(Mapping[Any, Any]):
     def __contains__(self, key: object) -> bool:
         parent = self._row._parent
         try:
-            return key in parent._keymap or key in parent._ambiguous_keys
+            if key in parent._keymap or key in parent._ambiguous_keys:
+                return True
         except TypeError:  # an unhashable probe is simply not a key
             return False
+        return parent._index_by_clause_element(key) is not None
 
     def keys(self) -> RMKeyView:
         """The column names, as a view that compares equal to a list."""

@@ -1051,7 +1051,7 @@ class RelationshipProperty(StrategizedProperty):
         crit, binds = self._lazy_criterion(reverse=reverse)
         state = instance_state(obj)
         for bp, col in binds:
-            bp.callable = _value_getter(state, state.mapper, col)
+            bp.callable = _value_getter(state, state.mapper, col, obj)
             bp.required = False
         return crit
 
@@ -1109,10 +1109,18 @@ def in_relationship(mapper: Any) -> bool:
     return found
 
 
-def _value_getter(state: Any, mapper: Any, col: Any) -> Callable[[], Any]:
+def _value_getter(
+    state: Any, mapper: Any, col: Any, obj: Any = None
+) -> Callable[[], Any]:
+    """The late-bound value of ``col`` on ``state``'s object.  ``obj``, when
+    given, is held by the getter: a criterion such as ``with_parent(
+    session.get(User, 1), User.addresses)`` must outlive its (weakly mapped)
+    parent object, as SQLAlchemy's does."""
+
     def get() -> Any:
         return column_value(state, mapper, col)
 
+    get._qs_holds = obj  # type: ignore[attr-defined]
     return get
 
 
@@ -1288,7 +1296,7 @@ class RelationshipAttribute(InstrumentedAttribute):
                     lc.key,
                     type_=lc.type,
                     unique=True,
-                    callable_=_value_getter(state, state.mapper, rc),
+                    callable_=_value_getter(state, state.mapper, rc, other),
                 )
                 bp.required = False
                 parts.append(or_(lc != bp, lc.is_(None)))
@@ -1380,7 +1388,10 @@ def _aliased_insp(entity: Any) -> Any:
 
 def _bound(state: Any, mapper: Any, col: Any) -> Any:
     bp = sql("bindparam")(
-        None, type_=col.type, unique=True, callable_=_value_getter(state, mapper, col)
+        None,
+        type_=col.type,
+        unique=True,
+        callable_=_value_getter(state, mapper, col, state()),
     )
     bp.required = False
     return bp

@@ -405,3 +405,32 @@ def test_merge_into_an_expired_object_loads_it_first(session):
     assert merged is item
     assert not inspect(item).expired and item.name == "merged"
     assert inspect(item).attrs.name.history.deleted == ["b"]
+
+
+def test_rows_answer_to_orm_attributes(session):
+    # SQLAlchemy: row._mapping[User.name], result.columns(User.name) and
+    # mappings() accept the mapped attribute for its column
+    _seed(session)
+    result = session.execute(select(Item.id, Item.name).order_by(Item.id))
+    row = result.first()
+    assert row._mapping[Item.name] == "a" and Item.name in row._mapping
+    assert Item.qty not in row._mapping
+    with pytest.raises(KeyError):
+        row._mapping[Item.qty]
+    stmt = select(Item.id, Item.name).where(Item.id < 3).order_by(Item.id)
+    assert session.execute(stmt).columns(Item.name).all() == [("a",), ("b",)]
+    assert session.execute(stmt).mappings().first()[Item.name] == "a"
+
+
+def test_criteria_outlive_the_parent_object(session):
+    # SQLAlchemy: with_parent(session.get(...), ...) and comparisons to an
+    # object stay valid after that object is gone from the (weak) identity map
+    from quicksilver.orm import with_parent
+
+    session.add(Parent(id=1, kids=[Kid(id=1), Kid(id=2)]))
+    session.commit()
+    session.expunge_all()
+    stmt = select(Kid.id).where(with_parent(session.get(Parent, 1), Parent.kids))
+    assert sorted(session.scalars(stmt.order_by(Kid.id)).all()) == [1, 2]
+    stmt = select(Parent.id).where(Parent.kids.contains(session.get(Kid, 2)))
+    assert session.scalars(stmt).all() == [1]
