@@ -163,7 +163,13 @@ class ScalarObjectImpl(RelationshipImpl):
             current = d[key]
         elif key in cs or state.key is None:
             current = None
-        elif passive & PassiveFlag.SQL_OK and state.session is not None:
+        elif (
+            passive & PassiveFlag.SQL_OK
+            and passive & PassiveFlag.CALLABLES_OK
+            and state.session is not None
+        ):
+            # a lazy load is a loader callable: PASSIVE_NO_INITIALIZE (an
+            # inspect() history) does not run it, as in SQLAlchemy
             current = self.get(state, d)
         else:
             return HISTORY_BLANK
@@ -715,7 +721,11 @@ class CollectionImpl(RelationshipImpl):
         if key not in d:
             if state.key is None:
                 return HISTORY_BLANK
-            if passive & PassiveFlag.SQL_OK and state.session is not None:
+            if (
+                passive & PassiveFlag.SQL_OK
+                and passive & PassiveFlag.CALLABLES_OK
+                and state.session is not None
+            ):
                 self.get(state, d)
             else:
                 pending = state.__dict__.get("_qs_pending")

@@ -240,13 +240,17 @@ def preflush(session: "Session") -> dict[str, Any]:
             if state in deleted:
                 continue
             hist = impl.get_history(state, PassiveFlag(0))
+            # (a one-to-one set to None has None in its history: no child)
             for child in hist.deleted:
+                if child is None:
+                    continue
                 if prop.cascade.delete_orphan:
                     orphans.append(child)
                 else:
                     released.append((prop, child))
             for child in list(hist.added) + list(hist.unchanged):
-                parent_of.setdefault(_state(child), []).append((prop, obj))
+                if child is not None:
+                    parent_of.setdefault(_state(child), []).append((prop, obj))
     # deleted parents: children are deleted (cascade) or released
     for state in list(deleted):
         obj = state()

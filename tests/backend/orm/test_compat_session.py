@@ -434,3 +434,16 @@ def test_criteria_outlive_the_parent_object(session):
     assert sorted(session.scalars(stmt.order_by(Kid.id)).all()) == [1, 2]
     stmt = select(Parent.id).where(Parent.kids.contains(session.get(Kid, 2)))
     assert session.scalars(stmt).all() == [1]
+
+
+def test_inspect_history_does_not_lazy_load(session):
+    # SQLAlchemy: inspect(obj).attrs.<rel>.history uses PASSIVE_NO_INITIALIZE,
+    # which runs no loader: an unloaded collection has a blank history
+    session.add(Parent(id=1, kids=[Kid(id=1)]))
+    session.commit()
+    parent = session.get(Parent, 1)
+    history = inspect(parent).attrs.kids.history
+    assert (history.added, history.unchanged, history.deleted) == ((), (), ())
+    assert "kids" not in parent.__dict__
+    assert [k.id for k in parent.kids] == [1]
+    assert list(inspect(parent).attrs.kids.history.unchanged) == parent.kids
