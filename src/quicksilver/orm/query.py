@@ -17,6 +17,23 @@ if TYPE_CHECKING:
     from .session import Session
 
 
+def _adapt(clause: Any, sub: Any) -> Any:
+    """``clause`` with each column that ``sub`` (a subquery) also selects
+    replaced by the subquery's column."""
+    from ..sql.coercions import _unwrap
+    from .relationships import _replace
+
+    def corresponding(node: Any) -> Any:
+        if getattr(node, "table", None) is None:
+            return None
+        try:
+            return sub.corresponding_column(node)
+        except Exception:  # noqa: BLE001 - not a column of the subquery
+            return None
+
+    return _replace(_unwrap(clause), corresponding)
+
+
 def _is_single_entity(entities: tuple[Any, ...]) -> bool:
     return len(entities) == 1
 
@@ -66,24 +83,29 @@ class Query:
 
     def filter(self, *criterion: Any) -> "Query":
         """Add WHERE criteria (``Query.filter``)."""
-        return self._with(self._stmt.where(*criterion))
+        self._no_limit_offset("filter")
+        return self._with(self._stmt.where(*self._adapted(criterion)))
 
     where = filter
 
     def filter_by(self, **kwargs: Any) -> "Query":
         """WHERE attribute == value for each keyword, on the primary entity."""
+        self._no_limit_offset("filter")  # (SQLAlchemy names filter())
         return self._with(self._stmt.filter_by(**kwargs))
 
     def order_by(self, *clauses: Any) -> "Query":
+        self._no_limit_offset("order_by")
         if len(clauses) == 1 and clauses[0] is None:
             return self._with(self._stmt.order_by(None))
-        return self._with(self._stmt.order_by(*clauses))
+        return self._with(self._stmt.order_by(*self._adapted(clauses)))
 
     def group_by(self, *clauses: Any) -> "Query":
-        return self._with(self._stmt.group_by(*clauses))
+        self._no_limit_offset("group_by")
+        return self._with(self._stmt.group_by(*self._adapted(clauses)))
 
     def having(self, *criterion: Any) -> "Query":
-        return self._with(self._stmt.having(*criterion))
+        self._no_limit_offset("having")
+        return self._with(self._stmt.having(*self._adapted(criterion)))
 
     def limit(self, limit: Any) -> "Query":
         return self._with(self._stmt.limit(limit))
@@ -105,6 +127,7 @@ class Query:
         isouter: bool = False,
         full: bool = False,
     ) -> "Query":
+        self._no_limit_offset("join")
         return self._with(self._stmt.join(target, onclause, isouter=isouter, full=full))
 
     def outerjoin(
@@ -213,8 +236,29 @@ class Query:
         return self._from_compound(stmt)
 
     def _from_compound(self, compound: Any) -> "Query":
+        """A Query over ``compound`` (a UNION of Queries) as a subquery, with
+        the same entities (a class becomes an alias of the subquery, as
+        SQLAlchemy's Query does) and later criteria adapted to it."""
+        from .util import aliased
+
         sub = compound.subquery()
-        return self._with(sql("select")(sub))
+        columns = []
+        for ent in self._entities:
+            if _mapper_or_none(ent) is not None:
+                columns.append(aliased(ent, sub))
+            else:
+                columns.append(_adapt(ent, sub))
+        new = self._with(sql("select")(*columns))
+        new._qs_compound = sub
+        return new
+
+    def _adapted(self, clauses: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``clauses`` read from the UNION subquery this Query selects from
+        (criteria and orderings written against the original entities)."""
+        sub = self.__dict__.get("_qs_compound")
+        if sub is None:
+            return clauses
+        return tuple(_adapt(c, sub) for c in clauses)
 
     # ------------------------------------------------------------------
     # running
@@ -441,7 +485,26 @@ class Query:
         return self._clone()
 
     def enable_assertions(self, value: bool) -> "Query":
-        return self._clone()
+        """``False`` lets criteria be added after LIMIT/OFFSET (they then
+        apply to the limited SELECT, as in SQLAlchemy)."""
+        new = self._clone()
+        new._qs_no_assertions = not value
+        return new
+
+    def _no_limit_offset(self, meth: str) -> None:
+        """SQLAlchemy's legacy-Query assertion: criteria added after LIMIT
+        or OFFSET would silently change what was limited."""
+        stmt = self._stmt
+        if (
+            stmt is not None
+            and (stmt._limit_clause is not None or stmt._offset_clause is not None)
+            and not self.__dict__.get("_qs_no_assertions")
+        ):
+            raise sa_exc.InvalidRequestError(
+                f"Query.{meth}() being called on a Query which already has LIMIT "
+                f"or OFFSET applied.  Call {meth}() before limit() or offset() "
+                "are applied."
+            )
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)

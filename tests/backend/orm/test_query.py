@@ -249,3 +249,36 @@ def test_yield_per_and_partitions(session):
     assert sizes == [10, 10, 5]
     first = session.scalars(select(Person).order_by(Person.age)).first()
     assert first.age == 0
+
+
+def test_union_keeps_entities_and_adapts_later_criteria(session, people):
+    # SQLAlchemy: a Query union selects from the UNION as a subquery, still
+    # yields the entity, and adapts later filter()/order_by() to it
+    q = session.query(Person)
+    united = q.filter(Person.name == "ann").union(q.filter(Person.name == "cid"))
+    got = united.order_by(Person.age.desc()).all()
+    assert [p.name for p in got] == ["cid", "ann"]
+    assert all(isinstance(p, Person) for p in got) and got[1] is people[0]
+    assert [p.name for p in united.filter(Person.age > 31)] == ["cid"]
+    names = session.query(Person.name)
+    both = names.filter(Person.age < 30).union_all(names.filter(Person.age < 30))
+    assert both.order_by(Person.name).all() == [("bob",), ("bob",)]
+    assert united.count() == 2
+
+
+def test_criteria_after_limit_are_refused(session, people):
+    # SQLAlchemy's legacy Query refuses criteria after LIMIT/OFFSET (they
+    # would change what was limited) unless enable_assertions(False)
+    limited = session.query(Person).order_by(Person.id).limit(1)
+    for call in (
+        lambda: limited.filter(Person.age > 0),
+        lambda: limited.filter_by(name="ann"),
+        lambda: limited.order_by(Person.name),
+        lambda: limited.group_by(Person.city),
+        lambda: limited.join(Pet, Pet.owner_id == Person.id),
+    ):
+        with pytest.raises(exc.InvalidRequestError, match="LIMIT or OFFSET"):
+            call()
+    relaxed = limited.enable_assertions(False).filter(Person.age > 0)
+    assert [p.name for p in relaxed] == ["ann"]
+    assert session.query(Person).offset(1).distinct().count() == 2
