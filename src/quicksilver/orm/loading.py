@@ -161,7 +161,7 @@ def _build_entity_loader(
                     state.expired_attributes = _EMPTY_SET
             disp = state.manager.dispatch
             if loaded and disp.refresh:
-                disp.refresh(obj, context, loaded)
+                disp.refresh(obj, context, set(loaded))
 
     def make_generic(row: Any, key: Any) -> Any:
         # the general case: a polymorphic row naming a sub-mapper
@@ -791,7 +791,7 @@ def load_scalar_attributes(
         state.expired = False
     disp = state.manager.dispatch
     if disp.refresh and loaded:
-        disp.refresh(obj, None, loaded)
+        disp.refresh(obj, None, frozenset(loaded))
 
 
 __all__ = [

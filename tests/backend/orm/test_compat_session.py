@@ -447,3 +447,28 @@ def test_inspect_history_does_not_lazy_load(session):
     assert "kids" not in parent.__dict__
     assert [k.id for k in parent.kids] == [1]
     assert list(inspect(parent).attrs.kids.history.unchanged) == parent.kids
+
+
+def test_refresh_event_attribute_names(session):
+    # SQLAlchemy: the refresh event's attrs is a frozenset of the names when
+    # expired attributes load on access, None when session.refresh() reloads
+    # the whole object (loaded or expired)
+    from quicksilver import event
+
+    item = _seed(session)[0]
+    seen = []
+
+    def listener(obj, ctx, attrs):
+        seen.append(attrs)
+
+    event.listen(Item, "refresh", listener)
+    try:
+        session.commit()
+        assert item.name == "a"
+        session.refresh(item)
+        session.commit()
+        session.refresh(item)
+    finally:
+        event.remove(Item, "refresh", listener)
+    assert seen == [{"id", "name", "qty"}, None, None]
+    assert type(seen[0]) is frozenset
