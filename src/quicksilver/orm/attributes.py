@@ -267,6 +267,15 @@ class QueryableAttribute:
         return self._parententity
 
     @property
+    def _qs_single_criterion(self) -> Any:
+        """The discriminator criterion ``select(Engineer.language)`` needs
+        when Engineer is a single-table-inheritance subclass (Select asks)."""
+        mapper = self._parententity
+        if not getattr(mapper, "is_mapper", False) or not mapper.single:
+            return None
+        return mapper._single_table_criterion()
+
+    @property
     def mapper(self) -> Any:
         return self._parententity
 

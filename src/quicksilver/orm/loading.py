@@ -470,10 +470,11 @@ def _pk_criteria(mapper: "Mapper[Any]") -> Any:
     stmt = mapper.__dict__.get("_qs_get_stmt")
     if stmt is None:
         and_, bindparam, select = sql("and_"), sql("bindparam"), sql("select")
-        crit = [
-            col == bindparam("_qs_ident_%d" % i, type_=col.type)
-            for i, col in enumerate(mapper.primary_key)
-        ]
+        crit = []
+        for i, col in enumerate(mapper.primary_key):
+            bind = bindparam("_qs_ident_%d" % i, type_=col.type)
+            bind._qs_column_key = col.key  # what a bad identity's error names
+            crit.append(col == bind)
         stmt = select(entity_from(mapper)).where(and_(*crit))
         crit_single = mapper._single_table_criterion()
         if crit_single is not None:

@@ -579,7 +579,7 @@ def _multi_insert(
     names = [[f"_qs_r{i}_{j}" for j in range(len(keys))] for i in range(size)]
     rows = [
         {
-            key: bindparam(name, type_=col.type)
+            key: _column_bind(bindparam, name, col)
             for key, name, col in zip(keys, row_names, value_cols, strict=False)
         }
         for row_names in names
@@ -593,6 +593,13 @@ def _multi_insert(
     ]
     stmt = sql("insert")(table).values(rows).returning(*pk_cols, *value_cols, *sd_cols)
     return stmt, names, sd_cols
+
+
+def _column_bind(bindparam: Any, name: str, col: Any) -> Any:
+    """A bind under a generated ``name`` whose bad-value errors name ``col``."""
+    bind = bindparam(name, type_=col.type)
+    bind._qs_column_key = col.key
+    return bind
 
 
 def _match_returned(

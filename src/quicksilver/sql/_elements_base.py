@@ -91,6 +91,10 @@ def _anon_key(name: Any, anon_map: dict[Any, int]) -> Any:
 class ClauseElement(Visitable):
     """Base of every SQL expression node (mirrors ``sqlalchemy.sql.ClauseElement``)."""
 
+    #: see Select.__init__: only ORM attributes of single-inheritance
+    #: subclasses have one (a class default keeps the lookup cheap)
+    _qs_single_criterion: Any = None
+
     __visit_name__ = "clause"
     _is_clause_element = True
     is_selectable = False

@@ -240,6 +240,13 @@ class Select(HasPrefixes, HasSuffixes, SelectBase):
             if attrs:
                 self._propagate_attrs = attrs
                 break
+        for e in entities:
+            # a column of a single-table-inheritance subclass (an ORM
+            # attribute, duck-typed: Core knows no ORM) brings the subclass's
+            # discriminator criterion, as SQLAlchemy's ORM compilation adds it
+            crit = getattr(e, "_qs_single_criterion", None)
+            if crit is not None and not any(w is crit for w in self._where_criteria):
+                self._where_criteria = self._where_criteria + (crit,)
 
     @classmethod
     def _create_raw(cls, raw_columns: list[Any]) -> "Select":

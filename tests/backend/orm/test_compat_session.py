@@ -472,3 +472,14 @@ def test_refresh_event_attribute_names(session):
         event.remove(Item, "refresh", listener)
     assert seen == [{"id", "name", "qty"}, None, None]
     assert type(seen[0]) is frozenset
+
+
+def test_bad_values_name_the_column(session):
+    # the type check of a flush or a get() names the mapped column, not the
+    # generated bind name the statement uses internally
+    session.add_all([Item(id=1, name="ok"), Item(id=2, name="x" * 40)])
+    with pytest.raises(exc.StatementError, match="column 'name' of type String"):
+        session.flush()
+    session.rollback()
+    with pytest.raises(exc.StatementError, match="column 'id' of type Integer"):
+        session.get(Item, "not a key")

@@ -73,3 +73,20 @@ def test_update_and_delete_joined(session):
     session.delete(again)
     session.commit()
     assert session.scalars(select(Employee)).all() == []
+
+
+def test_columns_of_a_single_table_subclass_select_its_rows_only(session, engine):
+    # SQLAlchemy: select(Manager.level) (single-table inheritance) carries
+    # the discriminator criterion, on a Session and on a plain Connection
+    session.add_all([Manager(name="m", level=3), Employee(name="x")])
+    session.commit()
+    assert session.scalars(select(Manager.level)).all() == [3]
+    assert session.execute(select(Manager.name, Manager.level)).all() == [("m", 3)]
+    assert sorted(session.scalars(select(Employee.name)).all()) == ["m", "x"]
+    with engine.connect() as conn:
+        assert conn.execute(select(Manager.name)).scalars().all() == ["m"]
+    assert "qi_employee.type" in str(select(Manager.level))
+    session.execute(select(Employee.id)).all()
+    for obj in session.scalars(select(Employee)):
+        session.delete(obj)
+    session.commit()

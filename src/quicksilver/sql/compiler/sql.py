@@ -163,7 +163,11 @@ class SQLCompiler(CrudMixin, SelectCompilerMixin, BindCompiledMixin):
         for bind, name in self.bind_names.items():
             if name in procs:
                 continue
-            key = bind._orig_key if not bind._is_crud else bind.key
+            # the name a bad value's error shows: the column's key when the
+            # bind stands for a column under a generated name
+            key = bind.__dict__.get("_qs_column_key") or (
+                bind._orig_key if not bind._is_crud else bind.key
+            )
             proc = bind.type._named_bind_processor(self.dialect, key)
             if proc is None:
                 continue
