@@ -57,6 +57,7 @@ from .interfaces import PropComparator as PropComparator
 from .mapper import Mapper as Mapper
 from .mapper import configure_mappers as configure_mappers
 from .mapper import reconstructor as reconstructor
+from .polymorphic import with_polymorphic as with_polymorphic
 from .properties import ColumnProperty as ColumnProperty
 from .properties import MappedColumn as MappedColumn
 from .properties import SynonymProperty as Synonym

@@ -29,7 +29,14 @@ def entity_from(mapper: "Mapper[Any]") -> Any:
     cached = mapper.__dict__.get("_qs_entity_from")
     if cached is not None:
         return cached
-    base = mapper.persist_selectable
+    proxy = entity_from_selectable(mapper, mapper.persist_selectable)
+    mapper.__dict__["_qs_entity_from"] = proxy
+    return proxy
+
+
+def entity_from_selectable(mapper: "Mapper[Any]", base: Any) -> Any:
+    """An entity FROM for ``mapper`` that renders as ``base`` (its table, or
+    a join of it: ``with_polymorphic()``)."""
     proxy_cls = _proxy_class(type(base))
     proxy: Any = object.__new__(proxy_cls)
     proxy.__dict__.update(base.__dict__)
@@ -39,7 +46,6 @@ def entity_from(mapper: "Mapper[Any]") -> Any:
         "entity_namespace": mapper,
     }
     proxy.__dict__.pop("_qs_key_memo", None)
-    mapper.__dict__["_qs_entity_from"] = proxy
     return proxy
 
 

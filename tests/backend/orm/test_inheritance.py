@@ -90,3 +90,35 @@ def test_columns_of_a_single_table_subclass_select_its_rows_only(session, engine
     for obj in session.scalars(select(Employee)):
         session.delete(obj)
     session.commit()
+
+
+def test_with_polymorphic_joins_the_subclass_tables(session):
+    # SQLAlchemy: with_polymorphic(Employee, [Engineer]) selects the base with
+    # the subclass table outer-joined; wp.Engineer.lang filters those rows
+    from quicksilver.orm import with_polymorphic
+
+    session.add_all(
+        [
+            Engineer(name="e", lang="py"),
+            Engineer(name="f", lang="go"),
+            Employee(name="x"),
+        ]
+    )
+    session.commit()
+    wp = with_polymorphic(Employee, [Engineer])
+    assert "LEFT OUTER JOIN qi_engineer" in str(select(wp))
+    rows = session.scalars(select(wp).order_by(wp.name)).all()
+    assert [(type(o).__name__, o.name) for o in rows] == [
+        ("Engineer", "e"),
+        ("Engineer", "f"),
+        ("Employee", "x"),
+    ]
+    picked = session.scalars(select(wp).where(wp.Engineer.lang == "go")).all()
+    assert [o.name for o in picked] == ["f"]
+    everyone = with_polymorphic(Employee, "*")
+    assert len(session.scalars(select(everyone)).all()) == 3
+    with pytest.raises(NotImplementedError, match="aliased"):
+        with_polymorphic(Employee, [Engineer], aliased=True)
+    for obj in rows:
+        session.delete(obj)
+    session.commit()
