@@ -196,7 +196,11 @@ class PreparedCursorResult(CursorResult):
 
     def first(self) -> Any:
         """``CursorResult.first`` for a result that cannot have row logging,
-        a scalar view or no rows: only unique() or a close change the path."""
+        a scalar view or no rows: only unique() or a close change the path.
+
+        The fetch-and-close below repeats ``CursorResult.first``'s on
+        purpose (keep the two in step): a shared helper is one Python call
+        more on the select-by-key path issue 3 measures."""
         if (
             self._unique_filter_state is not None
             or self._soft_closed

@@ -226,6 +226,8 @@ class CursorResult(Result[Any]):
 
         The plain case (no unique(), no row logging, rows still to read) in
         one step: ``first()`` after ``execute()`` is the commonest Core call.
+        ``PreparedCursorResult.first`` (engine/_prepared.py) repeats the
+        fetch-and-close; keep the two in step.
         """
         if (
             self._unique_filter_state is not None
