@@ -148,9 +148,12 @@ class registry:
         return cls
 
     def mapped_as_dataclass(self, cls: Optional[_C] = None, **kw: Any) -> Any:
-        """Map ``cls`` and turn it into a dataclass (approximation, see docs/orm.md)."""
+        """Turn ``cls`` into a dataclass and map it (see :mod:`.decl_dataclass`)."""
 
         def decorate(cls: _C) -> _C:
+            from . import decl_dataclass
+
+            decl_dataclass.apply(cls, kw)
             return self.mapped(cls)
 
         return decorate(cls) if cls is not None else decorate
@@ -305,20 +308,16 @@ class DeclarativeBaseNoMeta:
 
 
 class MappedAsDataclass:
-    """Marker mixin accepted for compatibility; dataclass features are not applied."""
+    """Mixin making mapped classes dataclasses (``sqlalchemy.orm.MappedAsDataclass``):
+    ``__init__`` with positional arguments, ``__repr__``, ``__eq__`` from the
+    ``Mapped`` attributes and their field options (see :mod:`.decl_dataclass`)."""
 
     def __init_subclass__(cls, **kw: Any) -> None:
-        for k in (
-            "init",
-            "repr",
-            "eq",
-            "order",
-            "unsafe_hash",
-            "match_args",
-            "kw_only",
-            "dataclass_callable",
-        ):
-            kw.pop(k, None)
+        from . import decl_dataclass
+
+        options = {k: kw.pop(k) for k in decl_dataclass.CLASS_OPTIONS if k in kw}
+        # before mapping: the instrumentation then wraps the generated __init__
+        decl_dataclass.apply(cls, options)
         super().__init_subclass__(**kw)
 
 

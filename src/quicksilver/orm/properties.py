@@ -118,6 +118,7 @@ class MappedColumn(_MappedAttribute):
         "doc",
         "info",
         "foreign_keys_args",
+        "_qs_dc",
     )
 
     def __init__(self, *args: Any, **kw: Any) -> None:
@@ -127,6 +128,10 @@ class MappedColumn(_MappedAttribute):
         self.active_history = kw.pop("active_history", False)
         self.sort_order = kw.pop("sort_order", _NO_ARG)
         self.use_existing_column = kw.pop("use_existing_column", False)
+        # the dataclass field options (MappedAsDataclass; see decl_dataclass)
+        self._qs_dc: dict[str, Any] = {}
+        if "default" in kw:
+            self._qs_dc["default"] = kw["default"]
         for dataclass_only in (
             "init",
             "repr",
@@ -137,6 +142,8 @@ class MappedColumn(_MappedAttribute):
             "dataclass_metadata",
         ):
             value = kw.pop(dataclass_only, _NO_ARG)
+            if value is not _NO_ARG:
+                self._qs_dc[dataclass_only] = value
             if dataclass_only == "default_factory" and value is not _NO_ARG:
                 kw.setdefault("default", value)
         insert_default = kw.pop("insert_default", _NO_ARG)

@@ -405,6 +405,8 @@ class RelationshipProperty(StrategizedProperty):
         **kw: Any,
     ) -> None:
         super().__init__(info=info, doc=doc)
+        # the dataclass field options (MappedAsDataclass; see decl_dataclass)
+        self._qs_dc: dict[str, Any] = {}
         for dataclass_only in (
             "init",
             "repr",
@@ -415,7 +417,8 @@ class RelationshipProperty(StrategizedProperty):
             "hash",
             "dataclass_metadata",
         ):
-            kw.pop(dataclass_only, None)
+            if dataclass_only in kw:
+                self._qs_dc[dataclass_only] = kw.pop(dataclass_only)
         if kw:
             raise TypeError(
                 f"relationship() got unexpected keyword arguments: {sorted(kw)}"
