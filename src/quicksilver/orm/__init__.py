@@ -14,6 +14,7 @@ from ._orm_constructors import mapped_column as mapped_column
 from ._orm_constructors import query_expression as query_expression
 from ._orm_constructors import synonym as synonym
 from ._orm_constructors import validates as validates
+from ._relationship_options import Load as Load
 from .attributes import InstrumentedAttribute as InstrumentedAttribute
 from .attributes import QueryableAttribute as QueryableAttribute
 from .base import NO_VALUE as NO_VALUE
@@ -70,6 +71,7 @@ from .relationships import Relationship as Relationship
 from .relationships import RelationshipDirection as RelationshipDirection
 from .relationships import RelationshipProperty as RelationshipProperty
 from .relationships import backref as backref
+from .relationships import dynamic_loader as dynamic_loader
 from .relationships import foreign as foreign
 from .relationships import relationship as relationship
 from .relationships import remote as remote

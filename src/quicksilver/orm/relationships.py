@@ -1428,7 +1428,14 @@ def with_parent(instance: object, prop: Any, from_entity: Any = None) -> Any:
     return rel._criterion_for(instance)
 
 
+def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
+    """``relationship(argument, lazy="dynamic", ...)`` (SQLAlchemy's legacy
+    spelling)."""
+    return relationship(argument, lazy="dynamic", **kw)
+
+
 __all__ = [
+    "dynamic_loader",
     "RelationshipProperty",
     "Relationship",
     "RelationshipDirection",

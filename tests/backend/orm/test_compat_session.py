@@ -483,3 +483,16 @@ def test_bad_values_name_the_column(session):
     session.rollback()
     with pytest.raises(exc.StatementError, match="column 'id' of type Integer"):
         session.get(Item, "not a key")
+
+
+def test_load_and_dynamic_loader_are_exported(session):
+    # sqlalchemy.orm.Load(Entity).selectinload(...) and dynamic_loader()
+    from quicksilver.orm import Load, dynamic_loader
+
+    session.add(Parent(id=1, kids=[Kid(id=1)]))
+    session.commit()
+    session.expunge_all()
+    stmt = select(Parent).options(Load(Parent).selectinload(Parent.kids))
+    parent = session.scalars(stmt).one()
+    assert "kids" in parent.__dict__ and [k.id for k in parent.kids] == [1]
+    assert dynamic_loader("Kid").lazy == "dynamic"
