@@ -588,6 +588,8 @@ def _mapper_of(entity: Any) -> "Mapper[Any]":
     insp = inspect(entity, raiseerr=False)
     mapper = getattr(insp, "mapper", None)
     if mapper is None:
+        if insp is None:
+            inspect(entity)  # NoInspectionAvailable, as SQLAlchemy's get() raises
         if isinstance(entity, type):
             return class_mapper(entity)
         raise sa_exc.ArgumentError(f"Expected mapped class or mapper, got: {entity!r}")

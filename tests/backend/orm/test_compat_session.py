@@ -496,3 +496,9 @@ def test_load_and_dynamic_loader_are_exported(session):
     parent = session.scalars(stmt).one()
     assert "kids" in parent.__dict__ and [k.id for k in parent.kids] == [1]
     assert dynamic_loader("Kid").lazy == "dynamic"
+
+
+def test_get_of_something_not_mapped(session):
+    # SQLAlchemy: session.get(int, 1) raises NoInspectionAvailable
+    with pytest.raises(exc.NoInspectionAvailable):
+        session.get(int, 1)
