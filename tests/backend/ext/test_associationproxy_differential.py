@@ -5,6 +5,8 @@ give the same results."""
 import importlib
 from typing import Any, List, Optional
 
+from tests.backend.differential import on_both
+
 
 def scenario(name: str, url: str) -> list[Any]:
     sa = importlib.import_module(name)
@@ -89,7 +91,6 @@ def scenario(name: str, url: str) -> list[Any]:
 
 
 def test_same_as_sqlalchemy(tmp_path: Any) -> None:
-    expected = scenario("sqlalchemy", f"sqlite:///{tmp_path / 'sa.db'}")
-    got = scenario("quicksilver", f"sqlite:///{tmp_path / 'qs.db'}")
+    expected, got = on_both(scenario, tmp_path)
     assert got == expected
     assert expected[2:4] == [["u"], ["u"]] and expected[4] == ["u", "v"]

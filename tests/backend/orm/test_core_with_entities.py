@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.backend.differential import on_both
+
 
 def _lib(name: str, engine_url: str) -> Any:
     root = importlib.import_module(name)
@@ -84,8 +86,7 @@ def scenario(lib: Any) -> list[Any]:
 
 
 def test_same_as_sqlalchemy(tmp_path: Any) -> None:
-    expected = scenario(_lib("sqlalchemy", f"sqlite:///{tmp_path / 'sa.db'}"))
-    got = scenario(_lib("quicksilver", f"sqlite:///{tmp_path / 'qs.db'}"))
+    expected, got = on_both(lambda name, url: scenario(_lib(name, url)), tmp_path)
     assert got == expected
     assert expected[2:4] == [1, 6]  # the entity UPDATE hit its row
 
