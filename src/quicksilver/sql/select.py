@@ -243,7 +243,11 @@ class Select(HasPrefixes, HasSuffixes, SelectBase):
         for e in entities:
             # a column of a single-table-inheritance subclass (an ORM
             # attribute, duck-typed: Core knows no ORM) brings the subclass's
-            # discriminator criterion, as SQLAlchemy's ORM compilation adds it
+            # discriminator criterion, as SQLAlchemy's ORM compilation adds it.
+            # Classes are skipped: a missing class attribute is a slow lookup,
+            # and an entity's criterion comes from the ORM execution path
+            if isinstance(e, type):
+                continue
             crit = getattr(e, "_qs_single_criterion", None)
             if crit is not None and not any(w is crit for w in self._where_criteria):
                 self._where_criteria = self._where_criteria + (crit,)
