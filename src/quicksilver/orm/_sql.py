@@ -69,3 +69,11 @@ def sql(name: str) -> Any:
     if not _cache:
         _cache.update(_load())
     return _cache[name]
+
+
+def column_bind(name: str, column: Any) -> Any:
+    """A bind parameter under a generated ``name`` standing for ``column``:
+    a bad value's error names the column, not the generated name."""
+    bind = sql("bindparam")(name, type_=column.type)
+    bind._qs_column_key = column.key
+    return bind

@@ -20,7 +20,7 @@ from ..inspection import inspect
 from ..util import LRUCache
 from ..util._gc import gc_paused
 from . import exc as orm_exc
-from ._sql import sql
+from ._sql import column_bind, sql
 from .attributes import _EMPTY_CS
 from .base import STATE_KEY, class_mapper, opt_manager_of_class
 from .context import analyze, entity_from
@@ -469,12 +469,11 @@ def orm_result(
 def _pk_criteria(mapper: "Mapper[Any]") -> Any:
     stmt = mapper.__dict__.get("_qs_get_stmt")
     if stmt is None:
-        and_, bindparam, select = sql("and_"), sql("bindparam"), sql("select")
-        crit = []
-        for i, col in enumerate(mapper.primary_key):
-            bind = bindparam("_qs_ident_%d" % i, type_=col.type)
-            bind._qs_column_key = col.key  # what a bad identity's error names
-            crit.append(col == bind)
+        and_, select = sql("and_"), sql("select")
+        crit = [
+            col == column_bind("_qs_ident_%d" % i, col)
+            for i, col in enumerate(mapper.primary_key)
+        ]
         stmt = select(entity_from(mapper)).where(and_(*crit))
         crit_single = mapper._single_table_criterion()
         if crit_single is not None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from .. import exc as sa_exc
 from ..util import warn
 from . import exc as orm_exc
-from ._sql import sql
+from ._sql import column_bind, sql
 from .base import NO_VALUE
 from .loading import load_scalar_attributes
 from .mapper import _NO_DEFAULT
@@ -575,11 +575,10 @@ def _multi_insert(
 ) -> tuple[Any, list[list[str]], list[Any]]:
     """``INSERT .. VALUES`` with ``size`` rows of named binds, ``RETURNING``
     the primary key, the values sent and the server-generated defaults."""
-    bindparam = sql("bindparam")
     names = [[f"_qs_r{i}_{j}" for j in range(len(keys))] for i in range(size)]
     rows = [
         {
-            key: _column_bind(bindparam, name, col)
+            key: column_bind(name, col)
             for key, name, col in zip(keys, row_names, value_cols, strict=False)
         }
         for row_names in names
@@ -593,13 +592,6 @@ def _multi_insert(
     ]
     stmt = sql("insert")(table).values(rows).returning(*pk_cols, *value_cols, *sd_cols)
     return stmt, names, sd_cols
-
-
-def _column_bind(bindparam: Any, name: str, col: Any) -> Any:
-    """A bind under a generated ``name`` whose bad-value errors name ``col``."""
-    bind = bindparam(name, type_=col.type)
-    bind._qs_column_key = col.key
-    return bind
 
 
 def _match_returned(
