@@ -47,16 +47,22 @@ def engine(db_url: str) -> Iterator[Any]:
 
 def _leak_session(factory: Any) -> int:
     session = factory()  # the line the warning must name
+    # automatic collection stays off until _collect(): one that happened to
+    # run in between would warn outside the warnings capture
+    gc.disable()
     session.add(Note(body="never committed"))
     session.flush()
     return id(session)
 
 
 def _collect() -> list[warnings.WarningMessage]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        gc.collect()
-        gc.collect()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gc.collect()
+            gc.collect()
+    finally:
+        gc.enable()
     return [w for w in caught if issubclass(w.category, exc.QuicksilverResourceWarning)]
 
 
